@@ -1,0 +1,64 @@
+/**
+ * The base of every error Marque throws. `code` is stable and safe to branch on; `message`
+ * is short and says what to do; `details` and `hint` add context. Messages never carry
+ * secret material (keys, seeds, plaintexts): only lengths, names and public values.
+ */
+export interface MarqueErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown
+  /** More context on what was wrong (never secret material). */
+  details?: string
+  /** How to fix it. */
+  hint?: string
+}
+
+export class MarqueError extends Error {
+  override name = 'MarqueError'
+  /** A stable, machine-readable code such as `CRYPTO_INVALID_LENGTH`. */
+  readonly code: string
+  readonly details: string | undefined
+  readonly hint: string | undefined
+
+  constructor(code: string, message: string, options: MarqueErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.details = options.details
+    this.hint = options.hint
+  }
+}
+
+/** Every code the crypto package throws. */
+export const CryptoErrorCode = {
+  /** An argument had the wrong type (for example a string where bytes were expected). */
+  InvalidType: 'CRYPTO_INVALID_TYPE',
+  /** An argument had the wrong length or was out of range. */
+  InvalidLength: 'CRYPTO_INVALID_LENGTH',
+  /** A public key is not acceptable: non-canonical, small order, or otherwise invalid. */
+  InvalidKey: 'CRYPTO_INVALID_KEY',
+  /** X25519 produced (or would produce) an all-zero shared secret: a low-order peer key. */
+  WeakSharedSecret: 'CRYPTO_WEAK_SHARED_SECRET',
+  /** AEAD decryption failed: wrong key, nonce or associated data, or tampered ciphertext. */
+  DecryptFailed: 'CRYPTO_DECRYPT_FAILED',
+  /** A multibase string does not use the expected base (`z`, base58btc). */
+  InvalidMultibase: 'CRYPTO_INVALID_MULTIBASE',
+  /** A multicodec prefix does not name the expected key type. */
+  InvalidMulticodec: 'CRYPTO_INVALID_MULTICODEC',
+  /** A JWK is malformed or names an unsupported key type or curve. */
+  InvalidJwk: 'CRYPTO_INVALID_JWK',
+  /** The requested backend is not available on this platform. */
+  BackendUnavailable: 'CRYPTO_BACKEND_UNAVAILABLE',
+  /** A signer cannot export its secret key (it is not an in-memory signer). */
+  NotExportable: 'CRYPTO_NOT_EXPORTABLE',
+  /** The secure random source failed or is missing. */
+  RandomUnavailable: 'CRYPTO_RANDOM_UNAVAILABLE',
+} as const
+export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorCode]
+
+/** Thrown by the crypto package; `code` is one of {@link CryptoErrorCode}. */
+export class CryptoError extends MarqueError {
+  override name = 'CryptoError'
+  declare readonly code: CryptoErrorCode
+  constructor(code: CryptoErrorCode, message: string, options?: MarqueErrorOptions) {
+    super(code, message, options)
+  }
+}

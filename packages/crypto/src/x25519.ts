@@ -1,0 +1,67 @@
+import { getBackend } from './backend.js'
+import { bytesOf } from './bytes.js'
+import { CryptoError, CryptoErrorCode } from './errors.js'
+import { isLowOrderX25519 } from './points.js'
+import { randomBytes } from './random.js'
+
+export const X25519_KEY_LENGTH = 32
+
+export interface X25519KeyPair {
+  readonly publicKey: Uint8Array
+  readonly secretKey: Uint8Array
+}
+
+/**
+ * Checks that `publicKey` is an acceptable X25519 public key and returns it.
+ * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH`; `CRYPTO_INVALID_KEY`
+ *   for a point of low order (RFC 7748 §6.1, https://cr.yp.to/ecdh.html#validate).
+ */
+export function assertX25519PublicKey(publicKey: Uint8Array, name = 'publicKey'): Uint8Array {
+  bytesOf(publicKey, X25519_KEY_LENGTH, name)
+  if (isLowOrderX25519(publicKey)) {
+    throw new CryptoError(
+      CryptoErrorCode.InvalidKey,
+      `${name} is not a valid X25519 public key: it is a point of low order`,
+    )
+  }
+  return publicKey
+}
+
+/** A new random X25519 key pair (RFC 7748 §6.1). */
+export async function generateX25519KeyPair(): Promise<X25519KeyPair> {
+  const secretKey = randomBytes(X25519_KEY_LENGTH)
+  return { publicKey: await getBackend().x25519PublicKey(secretKey), secretKey }
+}
+
+/**
+ * The X25519 public key of a 32-byte secret key (RFC 7748 §6.1).
+ * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH`.
+ */
+export function x25519PublicKey(secretKey: Uint8Array): Promise<Uint8Array> {
+  return getBackend().x25519PublicKey(bytesOf(secretKey, X25519_KEY_LENGTH, 'secretKey'))
+}
+
+/**
+ * The X25519 shared secret of our secret key and a peer's public key (RFC 7748 §6.1).
+ * Low-order peer keys are refused before any computation, and an all-zero result is refused
+ * after it, as RFC 7748 §6.1 recommends.
+ * @throws CryptoError `CRYPTO_INVALID_KEY` for a low-order peer key,
+ *   `CRYPTO_WEAK_SHARED_SECRET` for an all-zero result, `CRYPTO_INVALID_TYPE` /
+ *   `CRYPTO_INVALID_LENGTH` for malformed arguments.
+ */
+export async function x25519SharedSecret(
+  secretKey: Uint8Array,
+  peerPublicKey: Uint8Array,
+): Promise<Uint8Array> {
+  bytesOf(secretKey, X25519_KEY_LENGTH, 'secretKey')
+  assertX25519PublicKey(peerPublicKey, 'peerPublicKey')
+  const shared = await getBackend().x25519(secretKey, peerPublicKey)
+  let acc = 0
+  for (const b of shared) acc |= b
+  if (acc === 0) {
+    throw new CryptoError(CryptoErrorCode.WeakSharedSecret, 'the X25519 shared secret is all zero', {
+      hint: 'the peer sent a low-order public key; abort the exchange',
+    })
+  }
+  return shared
+}

@@ -1,0 +1,71 @@
+/**
+ * The Ledger interface. A ledger only orders and timestamps: it stores each signed
+ * did:marque operation as opaque bytes under its DID and gives them back in ledger order.
+ * It never parses or validates them; resolvers do (docs/did-method.md, "Ordering").
+ */
+
+/** One operation to anchor. */
+export interface LedgerOperation {
+  /** The DID this operation belongs to, in full (`did:marque:[network:]<id>`). */
+  readonly did: string
+  /** The operation's bytes, exactly as signed. */
+  readonly bytes: Uint8Array
+}
+
+/** An operation as the ledger anchored it. */
+export interface AnchoredOperation extends LedgerOperation {
+  /**
+   * Where the operation stands in ledger order: a safe integer, strictly increasing across
+   * the whole ledger (not only within one DID).
+   */
+  readonly position: number
+  /** When the ledger anchored it: whole seconds since the Unix epoch. */
+  readonly time: number
+  /** The anchor that carried it: a batch id (SQLite) or a transaction hash (EVM). */
+  readonly anchorId: string
+}
+
+/** What {@link Ledger.append} returns once the batch is durable. */
+export interface AppendResult {
+  readonly anchorId: string
+  /** Whole seconds since the Unix epoch. */
+  readonly time: number
+  /** One position per operation, in the order given. */
+  readonly positions: readonly number[]
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal
+}
+
+export interface Ledger {
+  /** The network this ledger anchors: the DID's network segment (`default` when absent). */
+  readonly network: string
+  /**
+   * A string that names this ledger uniquely, which every operation's signature binds
+   * (for example `eip155:1:0x…` for a registry contract), so an operation signed for one
+   * ledger is never valid on another.
+   */
+  readonly domain: string
+  /**
+   * Anchors a batch atomically: when the promise resolves every operation is durable, in
+   * the order given; when it rejects, none is.
+   * @throws LedgerError `LEDGER_INVALID_OPERATION` (bad DID or bytes), `LEDGER_BATCH_TOO_LARGE`,
+   *   `LEDGER_CLOSED`, `LEDGER_UNAVAILABLE`.
+   */
+  append(operations: readonly LedgerOperation[]): Promise<AppendResult>
+  /**
+   * One DID's operations in ledger order, valid or not (the resolver decides).
+   * @throws LedgerError `LEDGER_CLOSED`, `LEDGER_UNAVAILABLE`.
+   */
+  read(did: string, options?: ReadOptions): Promise<AnchoredOperation[]>
+  /** Releases the ledger's resources. Further calls throw `LEDGER_CLOSED`. */
+  close(): Promise<void>
+}
+
+/** The largest operation a ledger accepts, in bytes (docs/did-method.md, "Limits"). */
+export const MAX_OPERATION_BYTES = 4096
+/** The most operations one append may carry. */
+export const MAX_BATCH_OPERATIONS = 10_000
+/** The longest DID a ledger accepts. */
+export const MAX_DID_LENGTH = 256
