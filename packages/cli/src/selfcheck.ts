@@ -28,7 +28,11 @@ for (const name of availableBackends().keys()) {
   const s2 = await x25519SharedSecret(b.secretKey, a.publicKey)
   const key = hkdfSha256(s1, new Uint8Array(), utf8('self-check'), 32)
   const nonce = randomBytes(12)
-  const opened = aeadOpen(hkdfSha256(s2, new Uint8Array(), utf8('self-check'), 32), nonce, aeadSeal(key, nonce, message))
+  const opened = aeadOpen(
+    hkdfSha256(s2, new Uint8Array(), utf8('self-check'), 32),
+    nonce,
+    aeadSeal(key, nonce, message),
+  )
   const agreed = opened.length === message.length && opened.every((v, i) => v === message[i])
   console.log(
     `${name.padEnd(9)} key ${encodeMultikey(signer.publicKey, 'Ed25519').slice(0, 16)}…  sign+verify ${ok ? 'ok' : 'FAILED'}  x25519+hkdf+aead ${agreed ? 'ok' : 'FAILED'}`,
