@@ -1,0 +1,127 @@
+import { constantTimeEqual, decodeMultikey, encodeMultikey, type Signer, toDidKey } from '@marque/crypto'
+import { arrayOf, byteStringOf, malformed, textStringOf } from './cbor.js'
+import { MAX_DID_LENGTH, MAX_FRAGMENT_LENGTH } from './constants.js'
+import { HandshakeError, HandshakeErrorCode } from './errors.js'
+
+/**
+ * Who a party claims to be: its DID and the DID URL of the authentication key it signs with.
+ * For a did:key the public key is the DID itself.
+ */
+export interface ClaimedIdentity {
+  readonly did: string
+  /** The DID URL of the signing key, `did#fragment`. */
+  readonly keyId: string
+}
+
+/** The CBOR value of ID (docs/handshake.md §3.2): a 32-byte key for did:key, else `[did, fragment]`. */
+export type EncodedIdentity = Uint8Array | [string, string]
+
+const DID_KEY_PREFIX = 'did:key:'
+// did-core §3.1 DID syntax: did:method:method-specific-id, idchar = ALPHA / DIGIT / "." /
+// "-" / "_" / pct-encoded, segments separated by ":" and the last one non-empty.
+const DID_SYNTAX =
+  /^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$/
+// RFC 3986 §3.5 fragment characters (pchar / "/" / "?"), without "#".
+const FRAGMENT_SYNTAX = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})+$/
+
+/** True when `did` is a syntactically valid DID of at most 256 characters. */
+export function isDid(did: unknown): did is string {
+  return typeof did === 'string' && did.length <= MAX_DID_LENGTH && DID_SYNTAX.test(did)
+}
+
+/**
+ * The Ed25519 key a did:key names, or undefined when `did` is not an Ed25519 did:key.
+ */
+function didKeyPublicKey(did: string): Uint8Array | undefined {
+  if (!did.startsWith(DID_KEY_PREFIX)) return undefined
+  try {
+    return decodeMultikey(did.slice(DID_KEY_PREFIX.length), 'Ed25519').publicKey
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Encodes a claimed identity. An Ed25519 did:key whose key id is its own multikey
+ * (`did:key:z6Mk…#z6Mk…`) travels as the 32-byte key; any other DID travels in full as text
+ * with the key's fragment.
+ */
+export function encodeIdentity(identity: ClaimedIdentity): EncodedIdentity {
+  const key = didKeyPublicKey(identity.did)
+  const fragment = identity.keyId.slice(identity.did.length + 1)
+  if (key !== undefined && fragment === identity.did.slice(DID_KEY_PREFIX.length)) return key
+  return [identity.did, fragment]
+}
+
+/**
+ * Decodes ID from a plaintext. Refuses a did:key sent in text form where the compact form
+ * applies, so that every identity has exactly one encoding.
+ * @throws HandshakeError `HANDSHAKE_MALFORMED`.
+ */
+export function decodeIdentity(value: unknown): ClaimedIdentity {
+  if (value instanceof Uint8Array) {
+    const key = byteStringOf(value, 32, 'the identity')
+    let did: string
+    try {
+      did = toDidKey(key)
+    } catch (cause) {
+      throw malformed('the identity', 'the did:key public key is not a valid Ed25519 key', cause)
+    }
+    return { did, keyId: `${did}#${did.slice(DID_KEY_PREFIX.length)}` }
+  }
+  const [did, fragment] = arrayOf(value, 2, 2, 'the identity') as [unknown, unknown]
+  const didText = textStringOf(did, MAX_DID_LENGTH, 'the identity’s DID')
+  const fragmentText = textStringOf(fragment, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
+  if (!isDid(didText)) throw malformed('the identity', 'the DID does not follow the DID syntax')
+  if (!FRAGMENT_SYNTAX.test(fragmentText)) throw malformed('the identity', 'the key fragment is not valid')
+  const identity = { did: didText, keyId: `${didText}#${fragmentText}` }
+  if (encodeIdentity(identity) instanceof Uint8Array) {
+    throw malformed('the identity', 'a did:key must be sent in its compact form')
+  }
+  return identity
+}
+
+/**
+ * Checks our own identity: the DID's syntax, and the signer's key id, which must be a DID URL
+ * of that DID (`did#fragment`), or for a did:key may be the bare multikey of the DID's key.
+ * @throws HandshakeError `HANDSHAKE_INVALID_ARGUMENT`.
+ */
+export function ownIdentity(did: unknown, signer: Signer): ClaimedIdentity {
+  if (!isDid(did)) {
+    throw new HandshakeError(HandshakeErrorCode.InvalidArgument, 'identity.did must be a valid DID', {
+      details: typeof did === 'string' ? `got ${JSON.stringify(did.slice(0, 80))}` : `got a ${typeof did}`,
+    })
+  }
+  if (typeof signer !== 'function' || !(signer.publicKey instanceof Uint8Array)) {
+    throw new HandshakeError(HandshakeErrorCode.InvalidArgument, 'identity.signer must be a Signer', {
+      hint: 'make one with createSigner or defineSigner from @marque/crypto',
+    })
+  }
+  const didKey = didKeyPublicKey(did)
+  if (didKey !== undefined) {
+    if (!constantTimeEqual(didKey, signer.publicKey)) {
+      throw new HandshakeError(
+        HandshakeErrorCode.InvalidArgument,
+        'the signer’s key is not the did:key’s key',
+        {
+          details: `did ${did}`,
+        },
+      )
+    }
+    const multikey = encodeMultikey(signer.publicKey, 'Ed25519')
+    return { did, keyId: `${did}#${multikey}` }
+  }
+  const keyId = signer.keyId
+  const fragment = keyId.startsWith(`${did}#`) ? keyId.slice(did.length + 1) : ''
+  if (fragment.length === 0 || fragment.length > MAX_FRAGMENT_LENGTH || !FRAGMENT_SYNTAX.test(fragment)) {
+    throw new HandshakeError(
+      HandshakeErrorCode.InvalidArgument,
+      'the signer’s keyId must be a DID URL of identity.did',
+      {
+        details: `keyId ${JSON.stringify(keyId.slice(0, 120))}, did ${did}`,
+        hint: 'give the signer its DID URL (did#fragment) with withKeyId from @marque/crypto',
+      },
+    )
+  }
+  return { did, keyId }
+}
