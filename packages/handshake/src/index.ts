@@ -21,6 +21,8 @@ export type {
   VerifiedCredential,
 } from './credentials.js'
 export { createCredentialCache, credentialDigest } from './credentials.js'
+export type { Connection, RunHandshakeParameters } from './driver.js'
+export { runInitiator, runResponder } from './driver.js'
 export { HandshakeError, HandshakeErrorCode, isHandshakeError } from './errors.js'
 export type {
   AwaitingMessage2,
@@ -41,4 +43,7 @@ export type {
   ResponderFinished,
 } from './responder.js'
 export { createResponder } from './responder.js'
+export type { SecureChannel } from './secure-channel.js'
 export type { ChannelParameters, Peer, Session } from './session.js'
+export type { FrameTransport } from './transport.js'
+export { FrameQueue } from './transport.js'
