@@ -6,12 +6,14 @@ import {
   createSigner,
   decodeMultikey,
   ed25519Verify,
+  encodeMultikey,
   MarqueError,
   type Signer,
+  sha256,
   toDidKey,
   utf8,
 } from '@marque/crypto'
-import { Resolver } from 'did-resolver'
+import { type DIDDocument, type DIDResolutionResult, type Resolvable, Resolver } from 'did-resolver'
 import { getResolver } from 'key-did-resolver'
 import type { CredentialVerifier, HandshakeIdentity, VerifiedCredential } from '../src/index.js'
 
@@ -105,4 +107,58 @@ export function testVerifier(options: {
     void peerDid // the handshake itself checks that every subject is the peer
     return out
   }
+}
+
+/** Deterministic "randomness" for reproducible handshakes: SHA-256(label ‖ counter), tests only. */
+export function seededRandom(label: string): (length: number) => Uint8Array {
+  let counter = 0
+  return (length) => {
+    const out = new Uint8Array(length)
+    for (let off = 0; off < length; off += 32) {
+      out.set(sha256(utf8(`${label}/${counter++}`)).subarray(0, Math.min(32, length - off)), off)
+    }
+    return out
+  }
+}
+
+/** A resolver over DID documents held in memory, with metadata, for DIDs other than did:key. */
+export function memoryResolver(
+  entries: Map<string, { document?: DIDDocument; deactivated?: boolean; error?: string }>,
+): Resolvable {
+  const keys = new Resolver(getResolver())
+  return {
+    async resolve(did: string): Promise<DIDResolutionResult> {
+      if (did.startsWith('did:key:')) return keys.resolve(did)
+      const entry = entries.get(did)
+      if (entry === undefined || entry.error !== undefined) {
+        return {
+          didResolutionMetadata: { error: entry?.error ?? 'notFound' },
+          didDocument: null,
+          didDocumentMetadata: {},
+        }
+      }
+      return {
+        didResolutionMetadata: {},
+        didDocument: entry.document ?? null,
+        didDocumentMetadata: entry.deactivated === true ? { deactivated: true } : {},
+      }
+    },
+  }
+}
+
+/** A DID document with Multikey authentication keys, `did#key-N` for each. */
+export function documentOf(
+  did: string,
+  keys: readonly Uint8Array[],
+  relationships = ['authentication'],
+): DIDDocument {
+  const methods = keys.map((k, i) => ({
+    id: `${did}#key-${i + 1}`,
+    type: 'Multikey',
+    controller: did,
+    publicKeyMultibase: encodeMultikey(k, 'Ed25519'),
+  }))
+  const doc: Record<string, unknown> = { id: did, verificationMethod: methods }
+  for (const r of relationships) doc[r] = methods.map((m) => m.id)
+  return doc as unknown as DIDDocument
 }
