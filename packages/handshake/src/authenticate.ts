@@ -1,7 +1,7 @@
 import { ed25519Verify, toHex } from '@marque/crypto'
 import { credentialDigest, type VerifiedCredential } from './credentials.js'
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
-import { computeMac } from './key-schedule.js'
+import { computeMac, type StepKeys } from './key-schedule.js'
 import type { Config } from './options.js'
 import { resolvePeerKey } from './peer-key.js'
 import { decodePlaintext, macStructure, signatureStructure } from './plaintext.js'
@@ -25,7 +25,7 @@ export async function authenticatePeer(
   n: 2 | 3,
   plaintext: Uint8Array,
   transcriptHash: Uint8Array,
-  sharedSecret: Uint8Array,
+  keys: StepKeys,
 ): Promise<Peer> {
   const what = n === 2 ? 'message 2' : 'message 3'
   const decoded = decodePlaintext(plaintext, what)
@@ -63,12 +63,7 @@ export async function authenticatePeer(
   const { document, publicKey } = await resolvePeerKey(config.policy.resolver, decoded.identity)
   const digests = decoded.credentials.map((c) => (typeof c === 'string' ? credentialDigest(c) : c))
   const id = decoded.encodedIdentity
-  const mac = computeMac(
-    sharedSecret,
-    transcriptHash,
-    n === 2 ? 'mac2' : 'mac3',
-    macStructure(n, transcriptHash, id, digests),
-  )
+  const mac = computeMac(keys, macStructure(n, transcriptHash, id, digests))
   const valid = await ed25519Verify(
     decoded.signature,
     signatureStructure(n, transcriptHash, id, mac),

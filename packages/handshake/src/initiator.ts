@@ -1,7 +1,7 @@
 import { aeadSeal } from '@marque/crypto'
 import { agree, ephemeralKeyPair } from './agreement.js'
 import { authenticatePeer } from './authenticate.js'
-import { messageKey } from './key-schedule.js'
+import { stepKeys } from './key-schedule.js'
 import {
   decodeMessage2,
   encodeMessage1,
@@ -70,11 +70,12 @@ async function start(config: Config): Promise<InitiatorStarted> {
       const sharedSecret = await agree(ephemeral.secretKey, keyShare)
       try {
         const th2 = transcript2(message1, keyShare)
-        const plaintext2 = xorKeystream2(messageKey(sharedSecret, th2, 'key2'), ciphertext)
-        const peer = await authenticatePeer(config, 2, plaintext2, th2, sharedSecret)
+        const k2 = stepKeys(sharedSecret, th2, 2)
+        const plaintext2 = xorKeystream2(k2, ciphertext)
+        const peer = await authenticatePeer(config, 2, plaintext2, th2, k2)
         const th3 = nextTranscript(th2, plaintext2)
-        const plaintext3 = await proveIdentity(config, 3, th3, sharedSecret, peer.did)
-        const k3 = messageKey(sharedSecret, th3, 'key3')
+        const k3 = stepKeys(sharedSecret, th3, 3)
+        const plaintext3 = await proveIdentity(config, 3, th3, k3, peer.did)
         const message3 = encodeMessage3(aeadSeal(k3.key, k3.nonce, plaintext3, th3))
         const th4 = nextTranscript(th3, plaintext3)
         const session = createSession('initiator', peer, th4, sharedSecret, config.channel)

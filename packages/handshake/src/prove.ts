@@ -1,5 +1,5 @@
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
-import { computeMac } from './key-schedule.js'
+import { computeMac, type StepKeys } from './key-schedule.js'
 import type { Config } from './options.js'
 import { encodePlaintext, macStructure, signatureStructure, type WireCredential } from './plaintext.js'
 
@@ -13,17 +13,12 @@ export async function proveIdentity(
   config: Config,
   n: 2 | 3,
   transcriptHash: Uint8Array,
-  sharedSecret: Uint8Array,
+  keys: StepKeys,
   peerDid: string | undefined,
 ): Promise<Uint8Array> {
   const id = config.encodedIdentity
   const digests = config.credentials.map((c) => c.digest)
-  const mac = computeMac(
-    sharedSecret,
-    transcriptHash,
-    n === 2 ? 'mac2' : 'mac3',
-    macStructure(n, transcriptHash, id, digests),
-  )
+  const mac = computeMac(keys, macStructure(n, transcriptHash, id, digests))
   let signature: Uint8Array
   try {
     signature = await config.signer(signatureStructure(n, transcriptHash, id, mac))

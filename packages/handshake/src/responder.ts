@@ -2,7 +2,7 @@ import { aeadOpen } from '@marque/crypto'
 import { agree, ephemeralKeyPair } from './agreement.js'
 import { authenticatePeer } from './authenticate.js'
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
-import { messageKey } from './key-schedule.js'
+import { stepKeys } from './key-schedule.js'
 import {
   decodeMessage1,
   decodeMessage3,
@@ -68,12 +68,12 @@ async function receive1(config: Config, message1: Uint8Array): Promise<Responder
   const ephemeral = await ephemeralKeyPair(config.random)
   const sharedSecret = await agree(ephemeral.secretKey, keyShareI)
   const th2 = transcript2(message1, ephemeral.publicKey)
-  const plaintext2 = await proveIdentity(config, 2, th2, sharedSecret, undefined)
-  const message2 = encodeMessage2(
-    ephemeral.publicKey,
-    xorKeystream2(messageKey(sharedSecret, th2, 'key2'), plaintext2),
-  )
+  const k2 = stepKeys(sharedSecret, th2, 2)
+  const plaintext2 = await proveIdentity(config, 2, th2, k2, undefined)
+  const message2 = encodeMessage2(ephemeral.publicKey, xorKeystream2(k2, plaintext2))
   const th3 = nextTranscript(th2, plaintext2)
+  // Only the keys of message 3 are kept while waiting for it: a fixed, small state.
+  const k3 = stepKeys(sharedSecret, th3, 3)
   const deadline = config.now() + config.stepTimeoutMs
   const receive3 = step(
     config,
@@ -82,7 +82,6 @@ async function receive1(config: Config, message1: Uint8Array): Promise<Responder
     async (message3: Uint8Array): Promise<ResponderFinished> => {
       try {
         const ciphertext3 = decodeMessage3(message3, config.maxMessageLength)
-        const k3 = messageKey(sharedSecret, th3, 'key3')
         let plaintext3: Uint8Array
         try {
           plaintext3 = aeadOpen(k3.key, k3.nonce, ciphertext3, th3)
@@ -92,7 +91,7 @@ async function receive1(config: Config, message1: Uint8Array): Promise<Responder
             cause,
           })
         }
-        const peer = await authenticatePeer(config, 3, plaintext3, th3, sharedSecret)
+        const peer = await authenticatePeer(config, 3, plaintext3, th3, k3)
         const session = createSession(
           'responder',
           peer,

@@ -2,7 +2,7 @@ import type { DIDDocument } from 'did-resolver'
 import { type Channel, createChannel } from './channel.js'
 import type { VerifiedCredential } from './credentials.js'
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
-import { channelKeys, exportKeyingMaterial, sessionSecret } from './key-schedule.js'
+import { exportKeyingMaterial, sessionKeys } from './key-schedule.js'
 
 /** The authenticated peer of a session. */
 export interface Peer {
@@ -47,15 +47,14 @@ export function createSession(
   peer: Peer,
   th4: Uint8Array,
   sharedSecret: Uint8Array,
-  channel: ChannelParameters,
+  channelParameters: ChannelParameters,
 ): Session {
-  const prkOut = sessionSecret(sharedSecret, th4)
-  const keys = channelKeys(prkOut)
+  const { prkOut, channel: keys } = sessionKeys(sharedSecret, th4)
   return Object.freeze({
     role,
     peer,
     transcriptHash: th4,
-    channel: createChannel({ role, keys, ...channel }),
+    channel: createChannel({ role, keys, ...channelParameters }),
     exportKeyingMaterial(label: string, length: number) {
       if (typeof label !== 'string' || label.length === 0 || label.length > 255) {
         throw new HandshakeError(

@@ -15,7 +15,7 @@ import {
   runInitiator,
   runResponder,
 } from '../src/index.js'
-import { messageKey } from '../src/key-schedule.js'
+import { stepKeys } from '../src/key-schedule.js'
 import {
   decodeMessage2,
   decodeMessage3,
@@ -98,7 +98,7 @@ async function openMessage2(message1: Uint8Array, message2: Uint8Array, x: Uint8
   const { keyShare, ciphertext } = decodeMessage2(message2, 8192)
   const shared = await agree(x.slice(), keyShare)
   const th2 = transcript2(message1, keyShare)
-  const plaintext = xorKeystream2(messageKey(shared, th2, 'key2'), ciphertext)
+  const plaintext = xorKeystream2(stepKeys(shared, th2, 2), ciphertext)
   return { keyShare, shared, th2, plaintext }
 }
 
@@ -196,7 +196,7 @@ describe('identity misbinding', () => {
       pt.signature,
       pt.credentials,
     )
-    const forged = encodeMessage2(o.keyShare, xorKeystream2(messageKey(o.shared, o.th2, 'key2'), swapped))
+    const forged = encodeMessage2(o.keyShare, xorKeystream2(stepKeys(o.shared, o.th2, 2), swapped))
     await expect(next.receive2(forged)).rejects.toThrow(code(HandshakeErrorCode.BadSignature))
   })
 
@@ -211,9 +211,9 @@ describe('identity misbinding', () => {
     // The attacker holding the responder's ephemeral secret reads message 3 ...
     const shared = await agree(y.slice(), message1.subarray(message1.length - 32))
     const th2 = transcript2(message1, decodeMessage2(message2, 8192).keyShare)
-    const pt2 = xorKeystream2(messageKey(shared, th2, 'key2'), decodeMessage2(message2, 8192).ciphertext)
+    const pt2 = xorKeystream2(stepKeys(shared, th2, 2), decodeMessage2(message2, 8192).ciphertext)
     const th3 = nextTranscript(th2, pt2)
-    const k3 = messageKey(shared, th3, 'key3')
+    const k3 = stepKeys(shared, th3, 3)
     const pt3 = decodePlaintext(aeadOpen(k3.key, k3.nonce, decodeMessage3(message3, 8192), th3), 'message 3')
     // ... and claims the device's signature for its own identity.
     const swapped = encodePlaintext(
@@ -284,9 +284,10 @@ describe('downgrade', () => {
     const gY = await x25519PublicKey(y)
     const shared = await agree(y.slice(), message1.subarray(message1.length - 32))
     const gateway = configure(w.gatewayParams())
-    const plaintext = await proveIdentity(gateway, 2, transcript2(altered, gY), shared, undefined)
+    const thAltered = transcript2(altered, gY)
+    const plaintext = await proveIdentity(gateway, 2, thAltered, stepKeys(shared, thAltered, 2), undefined)
     const th2 = transcript2(message1, gY)
-    const forged = encodeMessage2(gY, xorKeystream2(messageKey(shared, th2, 'key2'), plaintext))
+    const forged = encodeMessage2(gY, xorKeystream2(stepKeys(shared, th2, 2), plaintext))
     await expect(next.receive2(forged)).rejects.toThrow(code(HandshakeErrorCode.BadSignature))
   })
 })
@@ -373,7 +374,7 @@ describe('man in the middle', () => {
     const gYE = await x25519PublicKey(yE)
     const shared = await agree(yE.slice(), m1I.subarray(m1I.length - 32))
     const th2 = transcript2(m1I, gYE)
-    const forged = encodeMessage2(gYE, xorKeystream2(messageKey(shared, th2, 'key2'), fromR.plaintext))
+    const forged = encodeMessage2(gYE, xorKeystream2(stepKeys(shared, th2, 2), fromR.plaintext))
     await expect(next.receive2(forged)).rejects.toThrow(code(HandshakeErrorCode.BadSignature))
   })
 

@@ -60,8 +60,12 @@ export async function computeVector(input: VectorInput): Promise<Record<string, 
     signer: typeof sI,
     creds: VectorInput['initiatorCredentials'],
   ) => {
+    // §4: K_Mn ‖ K_n ‖ N_n = HKDF(G_XY, TH_n, LABEL("step n"), 76)
+    const okm = hkdfSha256(gXY, th, info(`step ${n}`), 76)
+    const kM = put(`K_M${n}`, okm.subarray(0, 32)) as Uint8Array
+    put(`K_${n}`, okm.subarray(32, 64))
+    put(`N_${n}`, okm.subarray(64, 76))
     const digests = creds.map((c) => sha256(utf8(c.jwt)))
-    const kM = put(`K_M${n}`, hkdfSha256(gXY, th, info(`mac${n}`), 32)) as Uint8Array
     const macStructure = put(
       `MAC_STRUCTURE_${n}`,
       encode(['marque-handshake', 1, 1, n, th, id, digests]),
@@ -73,30 +77,30 @@ export async function computeVector(input: VectorInput): Promise<Record<string, 
     ) as Uint8Array
     const signature = put(`SIGNATURE_${n}`, await signer(sigStructure)) as Uint8Array
     const wire = creds.map((c, i) => (c.byReference ? digests[i]! : c.jwt))
-    return put(`PLAINTEXT_${n}`, encode([id, signature, ...wire])) as Uint8Array
+    const plaintext = put(`PLAINTEXT_${n}`, encode([id, signature, ...wire])) as Uint8Array
+    return { plaintext, key: okm.subarray(32, 64), nonce: okm.subarray(64, 76) }
   }
 
-  const pt2 = await half(2, th2, idR, sR, input.responderCredentials)
-  const okm2 = hkdfSha256(gXY, th2, info('key2'), 44)
-  put('K_2', okm2.subarray(0, 32))
-  put('N_2', okm2.subarray(32))
+  const s2 = await half(2, th2, idR, sR, input.responderCredentials)
   // §3.3: ChaCha20 keystream from block counter 1 = ChaCha20-Poly1305's ciphertext without tag.
   const ct2 = put(
     'CIPHERTEXT_2',
-    aeadSeal(okm2.subarray(0, 32), okm2.subarray(32), pt2).subarray(0, pt2.length),
+    aeadSeal(s2.key, s2.nonce, s2.plaintext).subarray(0, s2.plaintext.length),
   ) as Uint8Array
   put('message_2', encode(concatBytes(gY, ct2)))
-  const th3 = put('TH_3', sha256(concatBytes(th2, pt2))) as Uint8Array
-  const pt3 = await half(3, th3, idI, sI, input.initiatorCredentials)
-  const okm3 = hkdfSha256(gXY, th3, info('key3'), 44)
-  put('K_3', okm3.subarray(0, 32))
-  put('N_3', okm3.subarray(32))
-  const ct3 = put('CIPHERTEXT_3', aeadSeal(okm3.subarray(0, 32), okm3.subarray(32), pt3, th3)) as Uint8Array
+  const th3 = put('TH_3', sha256(concatBytes(th2, s2.plaintext))) as Uint8Array
+  const s3 = await half(3, th3, idI, sI, input.initiatorCredentials)
+  const ct3 = put('CIPHERTEXT_3', aeadSeal(s3.key, s3.nonce, s3.plaintext, th3)) as Uint8Array
   put('message_3', encode(ct3))
-  const th4 = put('TH_4', sha256(concatBytes(th3, pt3))) as Uint8Array
-  const prkOut = put('PRK_out', hkdfSha256(gXY, th4, info('out'), 32)) as Uint8Array
-  const ch = hkdfSha256(prkOut, new Uint8Array(0), info('channel'), 88)
-  const [kI, ivI, kR, ivR] = [ch.slice(0, 32), ch.slice(32, 44), ch.slice(44, 76), ch.slice(76, 88)]
+  const th4 = put('TH_4', sha256(concatBytes(th3, s3.plaintext))) as Uint8Array
+  const okm4 = hkdfSha256(gXY, th4, info('session'), 120)
+  put('PRK_out', okm4.subarray(0, 32))
+  const [kI, ivI, kR, ivR] = [
+    okm4.slice(32, 64),
+    okm4.slice(64, 76),
+    okm4.slice(76, 108),
+    okm4.slice(108, 120),
+  ]
   put('K_I2R', kI)
   put('IV_I2R', ivI)
   put('K_R2I', kR)
