@@ -61,6 +61,7 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 }
 
 const SESSIONS = Number(process.env.MARQUE_BENCH_SESSIONS ?? 10_000)
+const ROUNDS = 3
 
 interface Party {
   did: string
@@ -188,7 +189,7 @@ async function cryptoFloor() {
   const signer = await createSigner({ secretKey: randomBytes(32) })
   const message = randomBytes(123) // a signature structure's length
   const signature = await signer(message)
-  const time = 700
+  const time = 300
   const keygen = await measure(() => x25519PublicKey(secret), { time, latencies: false })
   const dh = await measure(() => x25519SharedSecret(secret, peer), { time, latencies: false })
   const sign = await measure(() => signer(message), { time, latencies: false })
@@ -234,7 +235,7 @@ async function noiseRate() {
     ])
     bytes = sent
   }
-  const m = await measure(run, { time: 2000 })
+  const m = await measure(run, { time: 1000 })
   return { m, bytes }
 }
 
@@ -348,19 +349,39 @@ export default async function handshake(): Promise<void> {
   // Warm the DID cache: resolution is cached, as on a gateway.
   for (const did of [w.device.did, w.gateway.did]) await w.resolver.resolve(did)
 
-  const floor = await cryptoFloor()
-  const sansIo = await measure(await handshakeSansIo(w), { time: 3000 })
-  const driver = await measure(
-    async () => {
-      const [a, b] = memoryPair()
-      await Promise.all([
-        runInitiator({ transport: a, initiator: createInitiator(w.deviceParams()) }),
-        runResponder({ transport: b, responder: createResponder(w.gatewayParams()) }),
-      ])
-    },
-    { time: 2000 },
-  )
-  const libp2p = await noiseRate()
+  // The machine is shared: each figure is the best of several interleaved rounds, so that a
+  // burst of load elsewhere does not land on one side of a ratio only.
+  const best = <T extends { opsPerSecond: number }>(a: T | undefined, b: T): T =>
+    a === undefined || b.opsPerSecond > a.opsPerSecond ? b : a
+  const bestFloor = (
+    a: Awaited<ReturnType<typeof cryptoFloor>> | undefined,
+    b: Awaited<ReturnType<typeof cryptoFloor>>,
+  ) => (a === undefined || b.rate > a.rate ? b : a)
+  let floor: Awaited<ReturnType<typeof cryptoFloor>> | undefined
+  let sansIo: Awaited<ReturnType<typeof measure>> | undefined
+  let driver: Awaited<ReturnType<typeof measure>> | undefined
+  let libp2p: Awaited<ReturnType<typeof noiseRate>> | undefined
+  const oneHandshake = await handshakeSansIo(w)
+  for (let round = 0; round < ROUNDS; round++) {
+    floor = bestFloor(floor, await cryptoFloor())
+    sansIo = best(sansIo, await measure(oneHandshake, { time: 1500 }))
+    driver = best(
+      driver,
+      await measure(
+        async () => {
+          const [a, b] = memoryPair()
+          await Promise.all([
+            runInitiator({ transport: a, initiator: createInitiator(w.deviceParams()) }),
+            runResponder({ transport: b, responder: createResponder(w.gatewayParams()) }),
+          ])
+        },
+        { time: 1000 },
+      ),
+    )
+    const n = await noiseRate()
+    libp2p = libp2p === undefined || n.m.opsPerSecond > libp2p.m.opsPerSecond ? n : libp2p
+  }
+  if (floor === undefined || sansIo === undefined || driver === undefined || libp2p === undefined) return
   report('Handshake: full mutual handshakes per second (one process, one core)', [
     {
       name: 'marque handshake, sans-IO, 1 credential each verified',
