@@ -1,4 +1,5 @@
 import { constantTimeEqual, decodeMultikey, encodeMultikey, type Signer, toDidKey } from '@marque/crypto'
+import { base58btc } from 'multiformats/bases/base58'
 import { arrayOf, byteStringOf, malformed, textStringOf } from './cbor.js'
 import { MAX_DID_LENGTH, MAX_FRAGMENT_LENGTH } from './constants.js'
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
@@ -13,10 +14,17 @@ export interface ClaimedIdentity {
   readonly keyId: string
 }
 
-/** The CBOR value of ID (docs/handshake.md §3.2): a 32-byte key for did:key, else `[did, fragment]`. */
-export type EncodedIdentity = Uint8Array | [string, string]
+/**
+ * The CBOR value of ID (docs/handshake.md §3.2): a 32-byte key for a did:key, else
+ * `[DID, KEY]` with the DID as text (or, for a did:marque on the default network, the 22
+ * bytes its id encodes) and the key as the raw Ed25519 key when the fragment is that key's
+ * multikey (as in did:key and did:marque), else the fragment as text.
+ */
+export type EncodedIdentity = Uint8Array | [string | Uint8Array, string | Uint8Array]
 
 const DID_KEY_PREFIX = 'did:key:'
+const DID_MARQUE_PREFIX = 'did:marque:'
+const MARQUE_ID_LENGTH = 22
 // did-core §3.1 DID syntax: did:method:method-specific-id, idchar = ALPHA / DIGIT / "." /
 // "-" / "_" / pct-encoded, segments separated by ":" and the last one non-empty.
 const DID_SYNTAX =
@@ -29,33 +37,46 @@ export function isDid(did: unknown): did is string {
   return typeof did === 'string' && did.length <= MAX_DID_LENGTH && DID_SYNTAX.test(did)
 }
 
-/**
- * The Ed25519 key a did:key names, or undefined when `did` is not an Ed25519 did:key.
- */
-function didKeyPublicKey(did: string): Uint8Array | undefined {
-  if (!did.startsWith(DID_KEY_PREFIX)) return undefined
+/** The Ed25519 key a multikey names, or undefined when it is not one. */
+function ed25519Multikey(multikey: string): Uint8Array | undefined {
+  if (!multikey.startsWith('z6Mk')) return undefined
   try {
-    return decodeMultikey(did.slice(DID_KEY_PREFIX.length), 'Ed25519').publicKey
+    return decodeMultikey(multikey, 'Ed25519').publicKey
   } catch {
     return undefined
   }
 }
 
-/**
- * Encodes a claimed identity. An Ed25519 did:key whose key id is its own multikey
- * (`did:key:z6Mk…#z6Mk…`) travels as the 32-byte key; any other DID travels in full as text
- * with the key's fragment.
- */
+/** The Ed25519 key a did:key names, or undefined when `did` is not an Ed25519 did:key. */
+function didKeyPublicKey(did: string): Uint8Array | undefined {
+  return did.startsWith(DID_KEY_PREFIX) ? ed25519Multikey(did.slice(DID_KEY_PREFIX.length)) : undefined
+}
+
+/** The 22 bytes of a did:marque on the default network, in its canonical spelling, or undefined. */
+function marqueIdBytes(did: string): Uint8Array | undefined {
+  if (!did.startsWith(DID_MARQUE_PREFIX)) return undefined
+  const id = did.slice(DID_MARQUE_PREFIX.length)
+  if (id.includes(':')) return undefined
+  try {
+    const bytes = base58btc.baseDecode(id)
+    return bytes.length === MARQUE_ID_LENGTH && base58btc.baseEncode(bytes) === id ? bytes : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Encodes a claimed identity in its one, most compact form. */
 export function encodeIdentity(identity: ClaimedIdentity): EncodedIdentity {
-  const key = didKeyPublicKey(identity.did)
   const fragment = identity.keyId.slice(identity.did.length + 1)
-  if (key !== undefined && fragment === identity.did.slice(DID_KEY_PREFIX.length)) return key
-  return [identity.did, fragment]
+  const fragmentKey = ed25519Multikey(fragment)
+  const didKey = didKeyPublicKey(identity.did)
+  if (didKey !== undefined && fragment === identity.did.slice(DID_KEY_PREFIX.length)) return didKey
+  return [marqueIdBytes(identity.did) ?? identity.did, fragmentKey ?? fragment]
 }
 
 /**
- * Decodes ID from a plaintext. Refuses a did:key sent in text form where the compact form
- * applies, so that every identity has exactly one encoding.
+ * Decodes ID from a plaintext. Refuses any form but the most compact that applies, so that
+ * every identity has exactly one encoding.
  * @throws HandshakeError `HANDSHAKE_MALFORMED`.
  */
 export function decodeIdentity(value: unknown): ClaimedIdentity {
@@ -69,14 +90,31 @@ export function decodeIdentity(value: unknown): ClaimedIdentity {
     }
     return { did, keyId: `${did}#${did.slice(DID_KEY_PREFIX.length)}` }
   }
-  const [did, fragment] = arrayOf(value, 2, 2, 'the identity') as [unknown, unknown]
-  const didText = textStringOf(did, MAX_DID_LENGTH, 'the identity’s DID')
-  const fragmentText = textStringOf(fragment, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
-  if (!isDid(didText)) throw malformed('the identity', 'the DID does not follow the DID syntax')
-  if (!FRAGMENT_SYNTAX.test(fragmentText)) throw malformed('the identity', 'the key fragment is not valid')
-  const identity = { did: didText, keyId: `${didText}#${fragmentText}` }
-  if (encodeIdentity(identity) instanceof Uint8Array) {
-    throw malformed('the identity', 'a did:key must be sent in its compact form')
+  const [didValue, keyValue] = arrayOf(value, 2, 2, 'the identity') as [unknown, unknown]
+  const did =
+    didValue instanceof Uint8Array
+      ? `${DID_MARQUE_PREFIX}${base58btc.baseEncode(byteStringOf(didValue, MARQUE_ID_LENGTH, 'the identity’s did:marque id'))}`
+      : textStringOf(didValue, MAX_DID_LENGTH, 'the identity’s DID')
+  let fragment: string
+  if (keyValue instanceof Uint8Array) {
+    try {
+      fragment = encodeMultikey(byteStringOf(keyValue, 32, 'the identity’s key'), 'Ed25519')
+    } catch (cause) {
+      throw malformed('the identity', 'the key is not a valid Ed25519 key', cause)
+    }
+  } else {
+    fragment = textStringOf(keyValue, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
+  }
+  if (!isDid(did)) throw malformed('the identity', 'the DID does not follow the DID syntax')
+  if (!FRAGMENT_SYNTAX.test(fragment)) throw malformed('the identity', 'the key fragment is not valid')
+  const identity = { did, keyId: `${did}#${fragment}` }
+  const canonical = encodeIdentity(identity)
+  if (
+    canonical instanceof Uint8Array ||
+    typeof canonical[0] !== typeof didValue ||
+    typeof canonical[1] !== typeof keyValue
+  ) {
+    throw malformed('the identity', 'it is not in its most compact form')
   }
   return identity
 }

@@ -3,6 +3,7 @@
 import { fromHex, toDidKey } from '@marque/crypto'
 import { encode } from 'cborg'
 import fc from 'fast-check'
+import { base58btc } from 'multiformats/bases/base58'
 import { describe, expect, it } from 'vitest'
 import { decodeCbor } from '../src/cbor.js'
 import { createChannel, FRAME_OVERHEAD } from '../src/channel.js'
@@ -200,6 +201,22 @@ describe('encode/decode round trips', () => {
     expect(compact).toEqual(key)
     expect(decodeIdentity(compact)).toEqual({ did, keyId: `${did}#${did.slice(8)}` })
     expect(() => decodeIdentity([did, did.slice(8)])).toThrow(expect.objectContaining({ code: C.Malformed }))
+    // A did:marque on the default network travels as its 22 id bytes, a multikey fragment as its key.
+    const marque = fc.uint8Array({ minLength: 22, maxLength: 22 })
+    fc.assert(
+      fc.property(marque, (id) => {
+        const marqueDid = `did:marque:${base58btc.baseEncode(id)}`
+        const keyDid = toDidKey(key)
+        const identity = { did: marqueDid, keyId: `${marqueDid}#${keyDid.slice(8)}` }
+        const encoded = encodeIdentity(identity)
+        expect(encoded).toEqual([id, key])
+        expect(decodeIdentity(encoded)).toEqual(identity)
+        expect(() => decodeIdentity([marqueDid, key])).toThrow(expect.objectContaining({ code: C.Malformed }))
+        expect(() => decodeIdentity([id, keyDid.slice(8)])).toThrow(
+          expect.objectContaining({ code: C.Malformed }),
+        )
+      }),
+    )
   })
 
   it('plaintexts and messages', () => {
