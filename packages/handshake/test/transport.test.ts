@@ -1,7 +1,7 @@
 import { connect as netConnect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, type Gateway, type HandshakeFailure, listen } from '../src/gateway.js'
-import { type Connection, HandshakeErrorCode } from '../src/index.js'
+import { type Connection, createInitiator, HandshakeErrorCode } from '../src/index.js'
 import { issue, party, resolver, testVerifier } from './helpers.js'
 
 const text = new TextEncoder()
@@ -108,13 +108,28 @@ describe('gateway', () => {
     ).rejects.toMatchObject({ code: HandshakeErrorCode.PeerMismatch })
   })
 
-  it('refuses connections beyond maxPendingHandshakes and frees state on timeout', async () => {
-    const { gateway, failures } = await setup('tcp', { maxPendingHandshakes: 3, stepTimeoutMs: 300 })
-    const sockets = Array.from({ length: 5 }, () => netConnect({ host: '127.0.0.1', port: gateway.port }))
-    await expect.poll(() => failures.filter((f) => f.error.code === HandshakeErrorCode.Busy).length).toBe(2)
-    expect(gateway.pendingHandshakes).toBe(3)
-    await expect.poll(() => gateway.pendingHandshakes, { timeout: 3000 }).toBe(0)
-    expect(failures.filter((f) => f.error.code === HandshakeErrorCode.Timeout)).toHaveLength(3)
+  it('holds bounded state under a flood of first messages: beyond the limit refused, the rest timed out', async () => {
+    const { gateway, failures } = await setup('tcp', { maxPendingHandshakes: 10, stepTimeoutMs: 2000 })
+    const device = await party(1)
+    const initiator = createInitiator({ identity: device.identity, policy: { resolver } })
+    let peak = 0
+    const sockets = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const { message1 } = await initiator.start()
+        const socket = netConnect({ host: '127.0.0.1', port: gateway.port })
+        await new Promise((r) => socket.once('connect', r))
+        const header = Buffer.alloc(4)
+        header.writeUInt32BE(message1.length)
+        socket.write(Buffer.concat([header, message1]))
+        socket.on('data', () => {}) // message 2 arrives; the flood never answers it
+        peak = Math.max(peak, gateway.pendingHandshakes)
+        return socket
+      }),
+    )
+    await expect.poll(() => failures.filter((f) => f.error.code === HandshakeErrorCode.Busy).length).toBe(30)
+    expect(Math.max(peak, gateway.pendingHandshakes)).toBeLessThanOrEqual(10)
+    await expect.poll(() => gateway.pendingHandshakes, { timeout: 8000 }).toBe(0)
+    expect(failures.filter((f) => f.error.code === HandshakeErrorCode.Timeout)).toHaveLength(10)
     for (const s of sockets) s.destroy()
   })
 
