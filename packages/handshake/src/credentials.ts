@@ -10,7 +10,7 @@ export interface VerifiedCredential {
   /** The subject's DID; the handshake checks that it is the peer's DID. */
   readonly subject: string
   /** The credential's types, e.g. `['VerifiableCredential', 'DeviceIdentityCredential']`. */
-  readonly type: readonly string[]
+  readonly types: readonly string[]
   /** The credential subject's claims (without `id`). */
   readonly claims: Readonly<Record<string, unknown>>
 }

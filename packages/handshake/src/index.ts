@@ -12,6 +12,8 @@ export {
   HANDSHAKE_VERSION,
   MAX_CREDENTIALS,
 } from './constants.js'
+export type { CredentialVerifierService, VerifyCredentialsWithParameters } from './credential-policy.js'
+export { verifyCredentialsWith } from './credential-policy.js'
 export type {
   CreateCredentialCacheParameters,
   CredentialCache,

@@ -14,6 +14,7 @@ import {
   type HandshakeParameters,
   runInitiator,
   runResponder,
+  verifyCredentialsWith,
 } from '../src/index.js'
 import { stepKeys } from '../src/key-schedule.js'
 import {
@@ -590,5 +591,55 @@ describe('timeouts', () => {
     }).start()
     const { message2 } = await createResponder(w.gatewayParams()).receive1(message1)
     await expect(next.receive2(message2)).rejects.toThrow(code(HandshakeErrorCode.Timeout))
+  })
+})
+
+describe('the ready-made credential hook', () => {
+  const service = (maker: string, revoked = new Set<string>()) => {
+    const inner = testVerifier({ trusted: [maker], revoked })
+    return {
+      verifyCredential: async (jwt: string, options?: { expectedSubject?: string }) => {
+        const [c] = await inner(options?.expectedSubject ?? '', [jwt], undefined as never)
+        if (c === undefined || c.subject !== options?.expectedSubject) throw new Error('subject mismatch')
+        return c
+      },
+    }
+  }
+
+  it('accepts a device with a trusted, unrevoked DeviceIdentityCredential', async () => {
+    const w = await world()
+    const verifyCredentials = verifyCredentialsWith({
+      verifier: service(w.maker.did),
+      requiredTypes: ['DeviceIdentityCredential'],
+    })
+    const { message1, next } = await createInitiator(w.deviceParams()).start()
+    const { message2, next: next3 } = await createResponder(
+      w.gatewayParams({ policy: { resolver, verifyCredentials } }),
+    ).receive1(message1)
+    const { session } = await next3.receive3((await next.receive2(message2)).message3)
+    expect(session.peer.claims.map((c) => c.types)).toEqual([
+      ['VerifiableCredential', 'DeviceIdentityCredential'],
+    ])
+  })
+
+  it('refuses a device without the required type, and one whose credential is revoked', async () => {
+    for (const [types, revoke] of [
+      [['DeviceOwnershipCredential'], false],
+      [['DeviceIdentityCredential'], true],
+    ] as const) {
+      const w = await world()
+      const jwt = (w.device.identity.credentials as string[])[0]!
+      const verifyCredentials = verifyCredentialsWith({
+        verifier: service(w.maker.did, new Set(revoke ? [jwt] : [])),
+        requiredTypes: types,
+      })
+      const { message1, next } = await createInitiator(w.deviceParams()).start()
+      const { message2, next: next3 } = await createResponder(
+        w.gatewayParams({ policy: { resolver, verifyCredentials } }),
+      ).receive1(message1)
+      await expect(next3.receive3((await next.receive2(message2)).message3)).rejects.toThrow(
+        code(HandshakeErrorCode.CredentialRejected),
+      )
+    }
   })
 })

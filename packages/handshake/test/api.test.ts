@@ -28,6 +28,7 @@ describe('exports', () => {
       'runInitiator',
       'runResponder',
       'silentLogger',
+      'verifyCredentialsWith',
     ])
   })
   it('@marque/handshake/gateway', () => {

@@ -18,7 +18,7 @@ describe('handshake', () => {
     const { session: s2, ready } = await next3.receive3(message3)
     expect(s1.peer.did).toBe(gateway.did)
     expect(s2.peer.did).toBe(device.did)
-    expect(s2.peer.claims[0]?.type).toContain('DeviceIdentityCredential')
+    expect(s2.peer.claims[0]?.types).toContain('DeviceIdentityCredential')
     expect(s1.transcriptHash).toEqual(s2.transcriptHash)
     expect(s1.channel.confirmed).toBe(false)
     expect(s1.channel.open(ready)).toEqual({ type: 'ready' })

@@ -100,7 +100,7 @@ export function testVerifier(options: {
       out.push({
         issuer: payload.iss,
         subject: payload.sub,
-        type: payload.vc.type,
+        types: payload.vc.type,
         claims: payload.vc.credentialSubject,
       })
     }

@@ -20,7 +20,7 @@ const acceptAll: CredentialVerifier = async (peerDid, credentials) =>
   credentials.map(() => ({
     issuer: 'did:example:issuer',
     subject: peerDid,
-    type: ['VerifiableCredential'],
+    types: ['VerifiableCredential'],
     claims: {},
   }))
 

@@ -123,7 +123,7 @@ function policyVerifier(
       out.push({
         issuer: payload.iss,
         subject: payload.sub,
-        type: payload.vc.type,
+        types: payload.vc.type,
         claims: payload.vc.credentialSubject,
       })
     }
