@@ -20,13 +20,34 @@ const ED25519_SPKI = /* @__PURE__ */ Buffer.from('302a300506032b6570032100', 'he
 const X25519_PKCS8 = /* @__PURE__ */ Buffer.from('302e020100300506032b656e04220420', 'hex')
 const X25519_SPKI = /* @__PURE__ */ Buffer.from('302a300506032b656e032100', 'hex')
 
-const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+/**
+ * A Uint8Array over a Buffer's bytes. Only for Buffers node:crypto allocated on their own:
+ * small Buffers made in JavaScript share one pool, whose other bytes `.buffer` would expose.
+ */
+function view(b: Buffer): Uint8Array {
+  return b.buffer.byteLength === b.byteLength
+    ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+    : new Uint8Array(b)
+}
+
+/** DER of prefix || raw in a Buffer of its own (Buffer.alloc never uses the shared pool). */
+function der(prefix: Buffer, raw: Uint8Array): Buffer {
+  const out = Buffer.alloc(prefix.length + raw.length)
+  out.set(prefix)
+  out.set(raw, prefix.length)
+  return out
+}
 
 function privateKey(prefix: Buffer, raw: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([prefix, raw]), format: 'der', type: 'pkcs8' })
+  const key = der(prefix, raw)
+  try {
+    return createPrivateKey({ key, format: 'der', type: 'pkcs8' })
+  } finally {
+    key.fill(0) // the KeyObject holds its own copy; wipe ours
+  }
 }
 function publicKey(prefix: Buffer, raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([prefix, raw]), format: 'der', type: 'spki' })
+  return createPublicKey({ key: der(prefix, raw), format: 'der', type: 'spki' })
 }
 function rawPublic(key: KeyObject): Uint8Array {
   return view(key.export({ format: 'der', type: 'spki' })).slice(12)
@@ -85,10 +106,17 @@ export const nativeBackend: CryptoBackend | undefined = {
   sha256: (data) => view(createHash('sha256').update(data).digest()),
   hmacSha256: (key, data) => view(createHmac('sha256', key).update(data).digest()),
   hkdfSha256: (ikm, salt, info, length) => new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
+  // Outputs are assembled in a fresh Uint8Array, never with Buffer.concat: small Buffers
+  // share one pool, and a caller reading `.buffer` would see other operations' plaintexts.
   chacha20poly1305Seal(key, nonce, plaintext, aad) {
     const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 })
     cipher.setAAD(aad, { plaintextLength: plaintext.length })
-    return view(Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]))
+    const out = new Uint8Array(plaintext.length + 16)
+    const body = cipher.update(plaintext)
+    out.set(body)
+    out.set(cipher.final(), body.length)
+    out.set(cipher.getAuthTag(), plaintext.length)
+    return out
   },
   chacha20poly1305Open(key, nonce, ciphertext, aad) {
     if (ciphertext.length < 16) return undefined
@@ -96,11 +124,14 @@ export const nativeBackend: CryptoBackend | undefined = {
     const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 })
     decipher.setAAD(aad, { plaintextLength: body.length })
     decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16))
+    const plaintext = decipher.update(body)
     try {
-      return view(Buffer.concat([decipher.update(body), decipher.final()]))
+      decipher.final()
     } catch {
+      plaintext.fill(0) // unauthenticated plaintext never leaves
       return undefined
     }
+    return view(plaintext)
   },
   randomBytes: (length) => getRandomValues(new Uint8Array(length)),
 }
