@@ -43,7 +43,8 @@ export function base64urlDecode(text: string, name = 'value'): Uint8Array {
       ...options,
     })
   const bad = text.search(/[^A-Za-z0-9_-]/)
-  if (bad >= 0) throw fail(`character ${JSON.stringify(text[bad])} at offset ${bad}`)
+  // Say where, never what: the text may be a secret key.
+  if (bad >= 0) throw fail(`a character outside the base64url alphabet at offset ${bad}`)
   if (text.length % 4 === 1) throw fail(`a length of ${text.length} characters is impossible`)
   try {
     // multiformats refuses non-zero trailing bits ("Unexpected end of data").
@@ -116,7 +117,11 @@ function shown(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : describe(value)
 }
 
-/** Decodes a 32-byte base64url member, turning every failure into `CRYPTO_INVALID_JWK`. */
+/**
+ * Decodes a 32-byte base64url member, turning every failure into `CRYPTO_INVALID_JWK`. For
+ * `d` the error says what is wrong but quotes nothing, not even one character, and keeps no
+ * cause that would.
+ */
 function member(jwk: Record<string, unknown>, name: 'x' | 'd'): Uint8Array {
   const value = jwk[name]
   if (typeof value !== 'string')
@@ -125,11 +130,9 @@ function member(jwk: Record<string, unknown>, name: 'x' | 'd'): Uint8Array {
   try {
     bytes = base64urlDecode(value, `the JWK member "${name}"`)
   } catch (cause) {
-    throw invalidJwk(
-      `the JWK member "${name}" must be base64url without padding`,
-      (cause as CryptoError).details,
-      cause,
-    )
+    const message = `the JWK member "${name}" must be base64url without padding`
+    if (name === 'd') throw invalidJwk(message)
+    throw invalidJwk(message, (cause as CryptoError).details, cause)
   }
   if (bytes.length !== 32)
     throw invalidJwk(`the JWK member "${name}" must hold 32 bytes`, `got ${bytes.length}`)

@@ -53,8 +53,8 @@ export const nobleBackend: CryptoBackend = {
   randomBytes: (length) => randomBytes(length),
 }
 
-/** The order of the prime-order subgroup, RFC 8032 §5.1. */
-const L = 2n ** 252n + 27742317777372353535851937790883648493n
+/** The order of the prime-order subgroup, 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
+const L = 7237005577332262213973186563042994240857116359379907606001950938285454250989n
 
 function littleEndianToBigInt(bytes: Uint8Array): bigint {
   let n = 0n
