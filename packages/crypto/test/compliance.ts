@@ -197,6 +197,23 @@ export function describeCompliance(name: string, create: () => CryptoBackend | P
         expect(toHex(await x25519SharedSecret(hex(v.alicePrivate), hex(v.bobPublic)))).toBe(v.shared)
         expect(toHex(await x25519SharedSecret(hex(v.bobPrivate), hex(v.alicePublic)))).toBe(v.shared)
       })
+      it('a secret-key array reused, then changed in place, gives the new key’s results', async () => {
+        const v = RFC7748_DH
+        const secret = hex(v.alicePrivate)
+        expect(toHex(await x25519SharedSecret(secret, hex(v.bobPublic)))).toBe(v.shared)
+        expect(toHex(await x25519SharedSecret(secret, hex(v.bobPublic)))).toBe(v.shared)
+        secret.set(hex(v.bobPrivate))
+        expect(toHex(await x25519SharedSecret(secret, hex(v.alicePublic)))).toBe(v.shared)
+        expect(toHex(await x25519PublicKey(secret))).toBe(v.bobPublic)
+        const seed = hex(RFC8032_ED25519[1]!.secretKey)
+        expect(toHex(await ed25519Sign(hex(RFC8032_ED25519[1]!.message), seed))).toBe(
+          RFC8032_ED25519[1]!.signature,
+        )
+        seed.set(hex(RFC8032_ED25519[2]!.secretKey))
+        expect(toHex(await ed25519Sign(hex(RFC8032_ED25519[2]!.message), seed))).toBe(
+          RFC8032_ED25519[2]!.signature,
+        )
+      })
       it('generated key pairs agree', async () => {
         const a = await generateX25519KeyPair()
         const b = await generateX25519KeyPair()

@@ -1,5 +1,6 @@
 import { base64url } from 'multiformats/bases/base64'
 import { CryptoError, CryptoErrorCode } from '../errors.js'
+import { createKeyCache } from './key-cache.js'
 import { nobleBackend } from './noble.js'
 import type { CryptoBackend } from './types.js'
 
@@ -51,6 +52,7 @@ function webCryptoBackend(c: Crypto): CryptoBackend & { deriveX25519: CryptoBack
     return base64url.baseDecode(jwk.x ?? '')
   }
 
+  const privateKeys = createKeyCache<Promise<CryptoKey>>()
   const verifyKeys = new Map<string, Promise<CryptoKey>>()
   function verifyKey(raw: Uint8Array): Promise<CryptoKey> {
     const id = String.fromCharCode(...raw)
@@ -67,7 +69,7 @@ function webCryptoBackend(c: Crypto): CryptoBackend & { deriveX25519: CryptoBack
 
   async function deriveX25519(secret: Uint8Array, peer: Uint8Array): Promise<Uint8Array> {
     const [privateKey, publicKey] = await Promise.all([
-      importPrivate('X25519', secret, false, ['deriveBits']),
+      privateKeys.get('X25519', secret, () => importPrivate('X25519', secret, false, ['deriveBits'])),
       subtle.importKey('raw', source(peer).slice(), { name: 'X25519' }, false, []),
     ])
     return new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: publicKey }, privateKey, 256))
@@ -77,7 +79,7 @@ function webCryptoBackend(c: Crypto): CryptoBackend & { deriveX25519: CryptoBack
     name: 'webcrypto' as const,
     ed25519PublicKey: (seed: Uint8Array) => publicOf('Ed25519', seed),
     ed25519Signer(seed: Uint8Array) {
-      const key = importPrivate('Ed25519', seed, false, ['sign'])
+      const key = privateKeys.get('Ed25519', seed, () => importPrivate('Ed25519', seed, false, ['sign']))
       // Mark the rejection handled here; a signer that is never called must not raise an
       // unhandled rejection, and one that is called still sees it.
       key.catch(() => undefined)
