@@ -127,7 +127,7 @@ export const nativeBackend: CryptoBackend | undefined = {
   // share one pool, and a caller reading `.buffer` would see other operations' plaintexts.
   chacha20poly1305Seal(key, nonce, plaintext, aad) {
     const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 })
-    cipher.setAAD(aad, { plaintextLength: plaintext.length })
+    if (aad.length > 0) cipher.setAAD(aad, { plaintextLength: plaintext.length })
     const out = new Uint8Array(plaintext.length + 16)
     const body = cipher.update(plaintext)
     out.set(body)
@@ -139,7 +139,7 @@ export const nativeBackend: CryptoBackend | undefined = {
     if (ciphertext.length < 16) return undefined
     const body = ciphertext.subarray(0, ciphertext.length - 16)
     const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 })
-    decipher.setAAD(aad, { plaintextLength: body.length })
+    if (aad.length > 0) decipher.setAAD(aad, { plaintextLength: body.length })
     decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16))
     const plaintext = decipher.update(body)
     try {
