@@ -1,7 +1,6 @@
 import { x25519 } from '@noble/curves/ed25519.js'
-import * as ed from '@noble/ed25519'
-import { sha512 } from '@noble/hashes/sha2.js'
 import { base64url } from 'multiformats/bases/base64'
+import { nobleEd25519 } from './backends/noble.js'
 import { bytesOf, constantTimeEqual, describe, stringOf, utf8 } from './bytes.js'
 import { CryptoError, CryptoErrorCode, type MarqueErrorOptions } from './errors.js'
 import { sha256 } from './hash.js'
@@ -65,18 +64,12 @@ export function publicKeyToJwk(publicKey: Uint8Array, crv: KeyType = 'Ed25519'):
   return { kty: 'OKP', crv, x: base64urlEncode(publicKey) }
 }
 
-let nobleHashSet = false
 /**
  * The public key of a private one, computed synchronously with @noble (JWK functions are
  * synchronous, and a private JWK is rare enough that the portable code's speed does not matter).
  */
 function publicKeyOf(secretKey: Uint8Array, crv: KeyType): Uint8Array {
-  if (crv === 'X25519') return x25519.getPublicKey(secretKey)
-  if (!nobleHashSet) {
-    ed.hashes.sha512 = sha512
-    nobleHashSet = true
-  }
-  return ed.getPublicKey(secretKey)
+  return crv === 'X25519' ? x25519.getPublicKey(secretKey) : nobleEd25519().getPublicKey(secretKey)
 }
 
 /**

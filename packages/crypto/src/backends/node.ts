@@ -60,6 +60,8 @@ function privateKey(crv: Curve, raw: Uint8Array): KeyObject {
 }
 
 const privateKeys = createKeyCache<KeyObject>()
+const cachedPrivateKey = (crv: Curve, raw: Uint8Array): KeyObject =>
+  privateKeys.get(crv, raw, () => privateKey(crv, raw))
 
 function publicKey(crv: Curve, raw: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv, x: base64url(raw) }, format: 'jwk' })
@@ -91,10 +93,10 @@ function verifyKey(raw: Uint8Array): KeyObject {
 export const nativeBackend: CryptoBackend | undefined = {
   name: 'node',
   async ed25519PublicKey(seed) {
-    return rawPublic(privateKey('Ed25519', seed))
+    return rawPublic(cachedPrivateKey('Ed25519', seed))
   },
   ed25519Signer(seed) {
-    const key = privateKeys.get('Ed25519', seed, () => privateKey('Ed25519', seed))
+    const key = cachedPrivateKey('Ed25519', seed)
     return async (message) => view(sign(null, message, key))
   },
   async ed25519Verify(signature, message, publicKeyBytes) {
@@ -105,13 +107,13 @@ export const nativeBackend: CryptoBackend | undefined = {
     }
   },
   async x25519PublicKey(secret) {
-    return rawPublic(privateKey('X25519', secret))
+    return rawPublic(cachedPrivateKey('X25519', secret))
   },
   async x25519(secret, peer) {
     try {
       return view(
         diffieHellman({
-          privateKey: privateKeys.get('X25519', secret, () => privateKey('X25519', secret)),
+          privateKey: cachedPrivateKey('X25519', secret),
           publicKey: publicKey('X25519', peer),
         }),
       )
