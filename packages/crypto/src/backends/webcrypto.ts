@@ -49,7 +49,9 @@ function webCryptoBackend(c: Crypto): CryptoBackend & { deriveX25519: CryptoBack
   async function publicOf(curve: Curve, raw: Uint8Array): Promise<Uint8Array> {
     const usages: KeyUsage[] = curve === 'Ed25519' ? ['sign'] : ['deriveBits']
     const jwk = await subtle.exportKey('jwk', await importPrivate(curve, raw, true, usages))
-    return base64url.baseDecode(jwk.x ?? '')
+    const publicKey = base64url.baseDecode(jwk.x ?? '')
+    if (publicKey.length !== 32) throw new Error(`the platform exported a ${curve} JWK without a 32-byte x`)
+    return publicKey
   }
 
   const privateKeys = createKeyCache<Promise<CryptoKey>>()
