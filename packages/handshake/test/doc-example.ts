@@ -1,5 +1,6 @@
 // The usage example of docs/handshake.md §1, verbatim (docs.test.ts checks and runs it).
 import { createSigner, toDidKey } from '@marque/crypto'
+import type { HandshakeError } from '@marque/handshake'
 import { connect, listen } from '@marque/handshake/gateway'
 import { Resolver } from 'did-resolver'
 import { getResolver } from 'key-did-resolver'
@@ -14,8 +15,12 @@ const party = async () => {
 const gatewayIdentity = await party()
 const gateway = await listen({ host: '127.0.0.1', port: 0, identity: gatewayIdentity, policy: { resolver } })
 gateway.on('session', async ({ peer, channel }) => {
-  for await (const message of channel) channel.send(message) // echo
-  console.log('session with', peer.did, 'ended')
+  try {
+    for await (const message of channel) channel.send(message) // echo
+    console.log('session with', peer.did, 'closed')
+  } catch (error) {
+    console.log('session with', peer.did, 'failed:', (error as HandshakeError).code)
+  }
 })
 
 // The device: reaches the gateway, checks that it is the one expected, talks.

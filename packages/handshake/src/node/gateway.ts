@@ -42,7 +42,7 @@ export interface Gateway {
   /** Each handshake that failed, with its specific local reason. */
   on(event: 'failure', listener: (failure: HandshakeFailure) => void): this
   off(event: 'session' | 'failure', listener: (...args: never[]) => void): this
-  /** Stops listening and closes every connection. */
+  /** Stops listening; sends an authenticated close on every session and drops handshakes in progress. */
   close(): Promise<void>
 }
 
@@ -74,6 +74,8 @@ export async function listen(parameters: ListenParameters): Promise<Gateway> {
     onClose: (f: () => void) => void,
     remote: string | undefined,
   ) => {
+    // Until its handshake completes a connection is dropped on close; after, it gets an
+    // authenticated close, so its device can tell a shutdown from a cut.
     const entry = { close: closeRaw }
     open.add(entry)
     let established = false
@@ -105,6 +107,7 @@ export async function listen(parameters: ListenParameters): Promise<Gateway> {
         pending--
         if (!open.has(entry)) return
         established = true
+        entry.close = () => connection.channel.close()
         sessions++
         emitter.emit('session', connection)
       },
@@ -168,6 +171,7 @@ export async function listen(parameters: ListenParameters): Promise<Gateway> {
       emitter.off(event, listener as (...args: unknown[]) => void)
       return gateway
     },
+    /** Stops listening, sends an authenticated close on every session, drops pending handshakes. */
     close() {
       for (const c of open) c.close()
       return new Promise<void>((resolve) => server.close(() => resolve()))
