@@ -1,4 +1,4 @@
-import { constantTimeEqual, decodeMultikey, encodeMultikey, type Signer, toDidKey } from '@marque/crypto'
+import { constantTimeEqual, encodeMultikey, type Signer } from '@marque/crypto'
 import { base58btc } from 'multiformats/bases/base58'
 import { arrayOf, byteStringOf, malformed, textStringOf } from './cbor.js'
 import { MAX_DID_LENGTH, MAX_FRAGMENT_LENGTH } from './constants.js'
@@ -37,11 +37,15 @@ export function isDid(did: unknown): did is string {
   return typeof did === 'string' && did.length <= MAX_DID_LENGTH && DID_SYNTAX.test(did)
 }
 
-/** The Ed25519 key a multikey names, or undefined when it is not one. */
+/**
+ * The 32 bytes an Ed25519 multikey (`z6Mk…`) carries, or undefined when it is not one. Whether
+ * they are a valid curve point is left to signature verification, which refuses bad keys.
+ */
 function ed25519Multikey(multikey: string): Uint8Array | undefined {
-  if (!multikey.startsWith('z6Mk')) return undefined
+  if (!multikey.startsWith('z6Mk') || multikey.length > 60) return undefined
   try {
-    return decodeMultikey(multikey, 'Ed25519').publicKey
+    const bytes = base58btc.decode(multikey)
+    return bytes.length === 34 && bytes[0] === 0xed && bytes[1] === 0x01 ? bytes.subarray(2) : undefined
   } catch {
     return undefined
   }
@@ -65,6 +69,19 @@ function marqueIdBytes(did: string): Uint8Array | undefined {
   }
 }
 
+/**
+ * The multikey of a 32-byte Ed25519 key (`z` + base58btc of 0xed01 ‖ key), without checking
+ * that the key is a curve point: decoding it is costly, and a bad key fails the signature
+ * check anyway (`ed25519Verify` refuses non-canonical and small-order keys).
+ */
+function ed25519MultikeyOf(key: Uint8Array): string {
+  const prefixed = new Uint8Array(34)
+  prefixed[0] = 0xed
+  prefixed[1] = 0x01
+  prefixed.set(key, 2)
+  return base58btc.encode(prefixed)
+}
+
 /** Encodes a claimed identity in its one, most compact form. */
 export function encodeIdentity(identity: ClaimedIdentity): EncodedIdentity {
   const fragment = identity.keyId.slice(identity.did.length + 1)
@@ -81,30 +98,18 @@ export function encodeIdentity(identity: ClaimedIdentity): EncodedIdentity {
  */
 export function decodeIdentity(value: unknown): ClaimedIdentity {
   if (value instanceof Uint8Array) {
-    const key = byteStringOf(value, 32, 'the identity')
-    let did: string
-    try {
-      did = toDidKey(key)
-    } catch (cause) {
-      throw malformed('the identity', 'the did:key public key is not a valid Ed25519 key', cause)
-    }
-    return { did, keyId: `${did}#${did.slice(DID_KEY_PREFIX.length)}` }
+    const multikey = ed25519MultikeyOf(byteStringOf(value, 32, 'the identity'))
+    return { did: `${DID_KEY_PREFIX}${multikey}`, keyId: `${DID_KEY_PREFIX}${multikey}#${multikey}` }
   }
   const [didValue, keyValue] = arrayOf(value, 2, 2, 'the identity') as [unknown, unknown]
   const did =
     didValue instanceof Uint8Array
       ? `${DID_MARQUE_PREFIX}${base58btc.baseEncode(byteStringOf(didValue, MARQUE_ID_LENGTH, 'the identity’s did:marque id'))}`
       : textStringOf(didValue, MAX_DID_LENGTH, 'the identity’s DID')
-  let fragment: string
-  if (keyValue instanceof Uint8Array) {
-    try {
-      fragment = encodeMultikey(byteStringOf(keyValue, 32, 'the identity’s key'), 'Ed25519')
-    } catch (cause) {
-      throw malformed('the identity', 'the key is not a valid Ed25519 key', cause)
-    }
-  } else {
-    fragment = textStringOf(keyValue, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
-  }
+  const fragment =
+    keyValue instanceof Uint8Array
+      ? ed25519MultikeyOf(byteStringOf(keyValue, 32, 'the identity’s key'))
+      : textStringOf(keyValue, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
   if (!isDid(did)) throw malformed('the identity', 'the DID does not follow the DID syntax')
   if (!FRAGMENT_SYNTAX.test(fragment)) throw malformed('the identity', 'the key fragment is not valid')
   const identity = { did, keyId: `${did}#${fragment}` }
