@@ -60,6 +60,8 @@ export interface CreateChannelParameters {
   replayWindow?: number
   /** The first sequence number to send (default 0). Only for tests of epoch changes. */
   firstSequence?: number
+  /** The last sequence number to send (default {@link MAX_SEQUENCE}). Only for tests of exhaustion. */
+  lastSequence?: number
 }
 
 class Direction {
@@ -114,6 +116,7 @@ export function createChannel(parameters: CreateChannelParameters): Channel {
     : new Direction(keys.initiatorKey, keys.initiatorIv)
   const window = new ReplayWindow(windowSize)
   let nextSequence = parameters.firstSequence ?? 0
+  const lastSequence = parameters.lastSequence ?? MAX_SEQUENCE
   // An epoch other than 0 at the start (tests) is reached by deriving forward from epoch 0.
   while (Math.floor(nextSequence / EPOCH_LENGTH) > send.epoch)
     send.advance(send.epoch + 1, nextEpochKey(send.key))
@@ -140,7 +143,7 @@ export function createChannel(parameters: CreateChannelParameters): Channel {
         },
       )
     }
-    if (nextSequence > MAX_SEQUENCE) {
+    if (nextSequence > lastSequence) {
       throw new HandshakeError(HandshakeErrorCode.ChannelExhausted, 'the channel has sent its last frame', {
         hint: 'open a new session',
       })
