@@ -9,7 +9,7 @@ import { DidError, DidErrorCode } from './errors.js'
 import type { CreateOperation, Service, UnsignedOperation } from './operation.js'
 import type { MarqueResolver } from './resolver.js'
 import { checkDomain, recoveryCommitment, signOperation } from './signing.js'
-import { type DidHistory, type DidState, type DidVersion, readHistory } from './state.js'
+import { type DidHistory, type DidState, type DidVersion, genesisState, readHistory } from './state.js'
 
 /** A public key, given as bytes or as the Signer that holds it. */
 export type PublicKeyInput = Uint8Array | Signer
@@ -170,15 +170,7 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
     }
     const signed = await signOperation({ operation, domain, signer: p.deviceKey })
     const did = formatDid({ locator, digest: signed.digest, network })
-    const state: DidState = {
-      keys: operation.keys,
-      agreementKeys: operation.agreementKeys ?? [],
-      services: operation.services ?? [],
-      updateKey: operation.updateKey,
-      recoveryCommitment: operation.recoveryCommitment,
-      deactivated: false,
-    }
-    return { did, bytes: signed.bytes, digest: signed.digest, state }
+    return { did, bytes: signed.bytes, digest: signed.digest, state: genesisState(operation) }
   }
 
   const confirm = async (did: string, digest: Uint8Array, bytes: Uint8Array): Promise<DidWriteResult> => {

@@ -4,7 +4,7 @@ import { operationCid, operationDigest } from './cid.js'
 import type { OperationType } from './constants.js'
 import { matchesDid, type ParsedMarqueDid, parseDid } from './did.js'
 import { DidError, DidErrorCode } from './errors.js'
-import { type DecodedOperation, decodeOperation, type Service } from './operation.js'
+import { type CreateOperation, type DecodedOperation, decodeOperation, type Service } from './operation.js'
 import { recoveryCommitment, verifyOperationSignature } from './signing.js'
 
 /** What a DID holds at one version. */
@@ -102,19 +102,12 @@ export async function replayOperations(parameters: ReplayOperationsParameters): 
       const op = decoded.operation
       let next: DidState
       if (op.type === 'create') {
-        if (state !== undefined) reject(DidErrorCode.Fork, 'the DID already has a genesis')
         if (!matchesDid(parsed, op.locator, digest)) {
           reject(DidErrorCode.WrongDid, 'this genesis does not hash to the DID')
         }
+        if (state !== undefined) reject(DidErrorCode.Fork, 'the DID already has a genesis')
         await checkSignature(decoded, op.keys[0]!, domain)
-        next = {
-          keys: op.keys,
-          agreementKeys: op.agreementKeys ?? [],
-          services: op.services ?? [],
-          updateKey: op.updateKey,
-          recoveryCommitment: op.recoveryCommitment,
-          deactivated: false,
-        }
+        next = genesisState(op)
       } else {
         if (state === undefined || head === undefined || controlHead === undefined) {
           reject(DidErrorCode.NoGenesis, 'no valid genesis precedes this operation')
@@ -188,6 +181,18 @@ export async function replayOperations(parameters: ReplayOperationsParameters): 
     }
   }
   return { did: parsed.did, versions, ignored }
+}
+
+/** The state a genesis operation sets. */
+export function genesisState(op: CreateOperation): DidState {
+  return {
+    keys: op.keys,
+    agreementKeys: op.agreementKeys ?? [],
+    services: op.services ?? [],
+    updateKey: op.updateKey,
+    recoveryCommitment: op.recoveryCommitment,
+    deactivated: false,
+  }
 }
 
 // Every key the DID has held, for explain mode.
