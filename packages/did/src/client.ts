@@ -261,6 +261,20 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
         })
       }
       const made = await Promise.all(devices.map((d) => genesis(d, p.locator ?? makeLocator())))
+      const seen = new Set<string>()
+      for (const g of made) {
+        if (seen.has(g.did)) {
+          throw new DidError(
+            DidErrorCode.InvalidParameter,
+            'two devices in the batch would get the same DID',
+            {
+              details: g.did,
+              hint: 'give each device its own key, or leave the locator to the client (one random locator per device)',
+            },
+          )
+        }
+        seen.add(g.did)
+      }
       const appended = await ledger.append(made.map((g) => ({ did: g.did, bytes: g.bytes })))
       for (const g of made) resolver?.invalidate(g.did)
       const dids = made.map((g, i) =>

@@ -1,8 +1,9 @@
 // Shared test helpers: fixed keys, a controllable clock, and the ledgers every DID test runs
 // against. Add a ledger implementation to `ledgerFactories` and every suite that iterates it
 // runs on that ledger too.
-import { createSigner, type Signer } from '@marque/crypto'
+import { createSigner, generateSigner, type Signer } from '@marque/crypto'
 import { createMemoryLedger, type Ledger } from '@marque/ledger'
+import { afterEach } from 'vitest'
 
 export interface DidTestLedgerOptions {
   network?: string
@@ -45,4 +46,28 @@ export function manualClock(start = Date.UTC(2025, 0, 1)) {
     },
     seconds: () => Math.floor(ms / 1000),
   }
+}
+
+/**
+ * Makes ledgers with `factory` for the tests of the enclosing `describe`, and closes and
+ * cleans each up after its test.
+ */
+export function trackLedgers(factory: DidLedgerFactory): (options?: DidTestLedgerOptions) => Promise<Ledger> {
+  const made: DidTestLedger[] = []
+  afterEach(async () => {
+    for (const m of made.splice(0)) {
+      await m.ledger.close().catch(() => undefined) // some tests close it themselves
+      await m.cleanup?.()
+    }
+  })
+  return async (options = {}) => {
+    const m = await factory.make(options)
+    made.push(m)
+    return m.ledger
+  }
+}
+
+/** Fresh device, update and recovery keys. */
+export async function generateKeys(): Promise<{ device: Signer; update: Signer; recovery: Signer }> {
+  return { device: await generateSigner(), update: await generateSigner(), recovery: await generateSigner() }
 }

@@ -3,7 +3,7 @@
 // `ledgerFactories`.
 import { generateSigner, type Signer, toHex } from '@marque/crypto'
 import type { Ledger } from '@marque/ledger'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { encodeDeterministic } from '../src/cbor.js'
 import {
   createDidClient,
@@ -18,27 +18,15 @@ import {
   signOperation,
   type UnsignedOperation,
 } from '../src/index.js'
-import { type DidTestLedger, ledgerFactories } from './fixtures.js'
+import { generateKeys, ledgerFactories, trackLedgers } from './fixtures.js'
 
 for (const factory of ledgerFactories) {
   describe(`state machine on the ${factory.name} ledger`, () => {
-    const made: DidTestLedger[] = []
-    afterEach(async () => {
-      for (const m of made.splice(0)) {
-        await m.ledger.close()
-        await m.cleanup?.()
-      }
-    })
+    const newLedger = trackLedgers(factory)
 
     async function setup(network?: string) {
-      const m = await factory.make(network === undefined ? {} : { network })
-      made.push(m)
-      const { ledger } = m
-      const keys = {
-        device: await generateSigner(),
-        update: await generateSigner(),
-        recovery: await generateSigner(),
-      }
+      const ledger = await newLedger(network === undefined ? {} : { network })
+      const keys = await generateKeys()
       const client = createDidClient({ ledger })
       const created = await client.create({
         deviceKey: keys.device,
@@ -322,24 +310,17 @@ for (const factory of ledgerFactories) {
 
     it('does not accept a genesis copied from another network', async () => {
       const a = await setup()
-      const m = await factory.make({ network: 'other' })
-      made.push(m)
+      const other = await newLedger({ network: 'other' })
       const copied = a.did.replace('did:marque:', 'did:marque:other:')
-      await m.ledger.append([{ did: copied, bytes: a.genesis }])
-      const h = await readHistory({ ledger: m.ledger, did: copied })
+      await other.append([{ did: copied, bytes: a.genesis }])
+      const h = await readHistory({ ledger: other, did: copied })
       expect(h.versions).toEqual([])
       expect(reasons(h)).toEqual([DidErrorCode.BadSignature])
     })
 
     it('ignores operations before the genesis, and junk never blocks it', async () => {
-      const m = await factory.make()
-      made.push(m)
-      const { ledger } = m
-      const keys = {
-        device: await generateSigner(),
-        update: await generateSigner(),
-        recovery: await generateSigner(),
-      }
+      const ledger = await newLedger()
+      const keys = await generateKeys()
       const genesis = await signOperation({
         operation: {
           type: 'create',
