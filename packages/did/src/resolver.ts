@@ -75,9 +75,14 @@ export function createResolver(parameters: CreateResolverParameters): MarqueReso
     didUrl: string,
     options: DIDResolutionOptions = {},
   ): Promise<DIDResolutionResult> => {
+    const accept = options.accept ?? DID_LD_JSON
+    // Only results of well-formed requests are cached, so the request as given is a safe
+    // key, and a hit skips parsing (base58 decoding is most of a warm resolution's cost).
+    const key = `${accept} ${didUrl}`
+    const cached = typeof didUrl === 'string' ? cache?.get(key) : undefined
+    if (cached !== undefined) return fresh(cached)
     const url = parseDidUrl(didUrl)
     if ('error' in url) return failure(url.error, url.message)
-    const accept = options.accept ?? DID_LD_JSON
     if (accept !== DID_JSON && accept !== DID_LD_JSON) {
       return failure('representationNotSupported', `did:marque documents are ${DID_JSON} or ${DID_LD_JSON}`)
     }
@@ -90,9 +95,6 @@ export function createResolver(parameters: CreateResolverParameters): MarqueReso
       // network: notFound would claim an absence it never checked (docs/did-method.md, "Errors").
       return failure('methodNotSupported', `this resolver has no ledger for network "${parsed.network}"`)
     }
-    const key = `${parsed.did}|${selector.key}|${accept}`
-    const cached = cache?.get(key)
-    if (cached !== undefined) return fresh(cached)
     let history: Awaited<ReturnType<typeof readHistory>>
     try {
       history = await readHistory({ ledger, did: parsed })
@@ -265,10 +267,7 @@ function parseDidUrl(
   return { parsed, params }
 }
 
-type Selector =
-  | { key: string; kind: 'current' }
-  | { key: string; kind: 'id'; versionId: number }
-  | { key: string; kind: 'time'; time: number }
+type Selector = { kind: 'current' } | { kind: 'id'; versionId: number } | { kind: 'time'; time: number }
 
 function versionSelector(params: Map<string, string>): Selector | Failure {
   const versionId = params.get('versionId')
@@ -283,16 +282,16 @@ function versionSelector(params: Map<string, string>): Selector | Failure {
         message: 'versionId is a positive decimal integer ("1" is the genesis)',
       }
     }
-    return { key: `v${versionId}`, kind: 'id', versionId: Number(versionId) }
+    return { kind: 'id', versionId: Number(versionId) }
   }
   if (versionTime !== undefined) {
     const time = parseDatetime(versionTime)
     if (time === undefined) {
       return { error: 'invalidOptions', message: 'versionTime is a UTC datetime YYYY-MM-DDThh:mm:ssZ' }
     }
-    return { key: `t${time}`, kind: 'time', time }
+    return { kind: 'time', time }
   }
-  return { key: 'current', kind: 'current' }
+  return { kind: 'current' }
 }
 
 function selectVersion(versions: readonly DidVersion[], selector: Selector): number | undefined {

@@ -1,9 +1,11 @@
 import { concatBytes, ed25519Verify, type Signer, sha256, utf8 } from '@marque/crypto'
 import { MAX_DOMAIN_LENGTH, OPERATION_VERSION, SIGNING_TAG } from './constants.js'
 import { DidError, DidErrorCode } from './errors.js'
-import { encodeOperation, encodeUnsignedOperation, type UnsignedOperation } from './operation.js'
+import { encodeUnsignedOperation, type UnsignedOperation } from './operation.js'
 
 const TAG = /* @__PURE__ */ utf8(SIGNING_TAG)
+const ARRAY_OF_TWO = /* @__PURE__ */ Uint8Array.of(0x82)
+const BYTES_64 = /* @__PURE__ */ Uint8Array.of(0x58, 0x40)
 
 /**
  * Checks a ledger domain (`Ledger.domain`): 1 to 255 printable ASCII characters.
@@ -63,7 +65,12 @@ export async function signOperation(parameters: SignOperationParameters): Promis
   const { operation, domain, signer } = parameters
   const unsigned = encodeUnsignedOperation(operation)
   const signature = await signer(signingInput(unsigned, domain))
-  const bytes = encodeOperation(operation, signature)
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) {
+    throw new DidError(DidErrorCode.InvalidParameter, 'the signer must return a 64-byte signature')
+  }
+  // The deterministic CBOR of [map, signature] is the array head, the map's own bytes, and
+  // the byte-string head for 64 bytes (RFC 8949 §3.1): no need to encode the map twice.
+  const bytes = concatBytes(ARRAY_OF_TWO, unsigned, BYTES_64, signature)
   return { bytes, digest: sha256(bytes), signature }
 }
 
