@@ -1,8 +1,13 @@
 // Shared test helpers: fixed keys, a controllable clock, and the ledgers every DID test runs
 // against. Add a ledger implementation to `ledgerFactories` and every suite that iterates it
 // runs on that ledger too.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createSigner, generateSigner, type Signer } from '@marque/crypto'
 import { createMemoryLedger, type Ledger } from '@marque/ledger'
+import { openSqliteLedger } from '@marque/ledger/sqlite'
 import { afterEach } from 'vitest'
 
 export interface DidTestLedgerOptions {
@@ -27,6 +32,14 @@ export const ledgerFactories: DidLedgerFactory[] = [
     name: 'memory',
     async make(options = {}) {
       return { ledger: createMemoryLedger(options) }
+    },
+  },
+  {
+    name: 'SQLite',
+    async make(options = {}) {
+      const dir = await mkdtemp(join(tmpdir(), 'marque-did-'))
+      const ledger = await openSqliteLedger({ path: join(dir, 'ledger.db'), ...options })
+      return { ledger, cleanup: () => rm(dir, { recursive: true, force: true }) }
     },
   },
 ]
