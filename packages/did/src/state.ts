@@ -158,29 +158,50 @@ export async function replayOperations(parameters: ReplayOperationsParameters): 
       head = digest
       if (op.type === 'create' || op.type === 'transfer') controlHead = digest
       seen.add(hex)
-      versions.push({
-        versionId: String(versions.length + 1),
-        type: op.type,
-        cid: operationCid(digest, true).toString(),
-        digest,
-        position: anchored.position,
-        time: anchored.time,
-        anchorId: anchored.anchorId,
-        state,
-      })
+      versions.push(
+        withCid(
+          {
+            versionId: String(versions.length + 1),
+            type: op.type,
+            digest,
+            position: anchored.position,
+            time: anchored.time,
+            anchorId: anchored.anchorId,
+            state,
+          },
+          digest,
+        ),
+      )
     } catch (error) {
       if (!(error instanceof DidError)) throw error
-      ignored.push({
-        position: anchored.position,
-        time: anchored.time,
-        anchorId: anchored.anchorId,
-        cid: operationCid(digest, true).toString(),
-        code: error.code,
-        message: error.message,
-      })
+      ignored.push(
+        withCid(
+          {
+            position: anchored.position,
+            time: anchored.time,
+            anchorId: anchored.anchorId,
+            code: error.code,
+            message: error.message,
+          },
+          digest,
+        ),
+      )
     }
   }
   return { did: parsed.did, versions, ignored }
+}
+
+// A CID's string form costs more than the rest of a version's bookkeeping, and resolution
+// never shows it: compute it on first read.
+function withCid<T extends object>(target: T, digest: Uint8Array): T & { readonly cid: string } {
+  let cid: string | undefined
+  return Object.defineProperty(target, 'cid', {
+    enumerable: true,
+    get: () => {
+      cid ??= operationCid(digest, true).toString()
+      return cid
+    },
+  }) as T & { readonly cid: string }
 }
 
 /** The state a genesis operation sets. */
