@@ -3,6 +3,7 @@
 import { decodeMultikey, generateSigner, generateX25519KeyPair } from '@marque/crypto'
 import type { Ledger } from '@marque/ledger'
 import { Resolver } from 'did-resolver'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   createDidCache,
@@ -336,5 +337,34 @@ describe("did-resolver's Resolver", () => {
     expect((await resolver.resolve(`${did}?versionId=1`)).didDocumentMetadata.versionId).toBe('1')
     expect((await resolver.resolve(`${did}?versionId=x`)).didResolutionMetadata.error).toBe('invalidOptions')
     expect((await resolver.resolve('did:marque:0')).didResolutionMetadata.error).toBe('invalidDid')
+  })
+})
+
+describe('property: resolve never throws', () => {
+  it('answers any string with a result, and a document only for the DID it names', async () => {
+    const { ledger } = await ledgerFactories[0]!.make()
+    const keys = await generateKeys()
+    const { did } = await createDidClient({ ledger }).create({
+      deviceKey: keys.device,
+      updateKey: keys.update,
+      recoveryKey: keys.recovery,
+    })
+    const resolver = createResolver({ ledgers: { default: ledger }, cache: false })
+    const near = fc
+      .tuple(fc.constantFrom(did, `${did}?`, `${did}#`, `${did}/`, 'did:marque:'), fc.string())
+      .map(([a, b]) => a + b)
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), near), async (url) => {
+        const r = await resolver.resolve(url)
+        if (r.didResolutionMetadata.error === undefined) {
+          expect(url.startsWith(did)).toBe(true)
+          expect(r.didDocument?.id).toBe(did)
+        } else {
+          expect(r.didDocument).toBeNull()
+          expect(typeof r.didResolutionMetadata.message).toBe('string')
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })
