@@ -264,3 +264,26 @@ for (const factory of ledgerFactories) {
     })
   })
 }
+
+describe('client arguments', () => {
+  it('refuses a ledger whose domain cannot be signed over, and a signer that returns no signature', async () => {
+    const { ledger } = await ledgerFactories[0]!.make()
+    expect(() =>
+      createDidClient({ ledger: { ...ledger, network: ledger.network, domain: 'has space' } }),
+    ).toThrowError(expect.objectContaining({ code: DidErrorCode.InvalidParameter }))
+    expect(() =>
+      createDidClient({ ledger: { ...ledger, network: 'Upper', domain: ledger.domain } }),
+    ).toThrowError(expect.objectContaining({ code: DidErrorCode.InvalidParameter }))
+    const real = await generateSigner()
+    const broken = Object.assign(async () => new Uint8Array(10), {
+      keyId: real.keyId,
+      algorithm: 'Ed25519' as const,
+      publicKey: real.publicKey,
+    })
+    const c = await generateSigner()
+    const error = await createDidClient({ ledger })
+      .create({ deviceKey: broken, updateKey: c, recoveryKey: c })
+      .catch((e: unknown) => e)
+    expect((error as DidError).code).toBe(DidErrorCode.InvalidParameter)
+  })
+})

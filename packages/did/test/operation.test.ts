@@ -421,6 +421,32 @@ describe('property: encode then decode gives the operation back, byte for byte',
   }
 })
 
+describe('error text', () => {
+  it('names the problem and the fix', () => {
+    let error: DidError | undefined
+    try {
+      decodeOperation(
+        fromHex(`82a6010000 01${toHex(encodeOperation(genesis, SIG).subarray(6))}`.replace(' ', '')),
+      )
+    } catch (e) {
+      error = e as DidError
+    }
+    expect({
+      code: error?.code,
+      message: error?.message,
+      details: error?.details,
+      hint: error?.hint,
+    }).toMatchInlineSnapshot(`
+      {
+        "code": "DID_OP_NON_CANONICAL",
+        "details": "the bytes differ from the core deterministic encoding of the same operation",
+        "hint": "encode with RFC 8949 §4.2.1 core deterministic encoding (map keys in bytewise order)",
+        "message": "the operation is not in deterministic CBOR",
+      }
+    `)
+  })
+})
+
 describe('encodeOperation', () => {
   it('refuses what a resolver would refuse, with the same code', () => {
     expect(codeOf(() => encodeOperation({ ...genesis, keys: [] }, SIG))).toBe(DidErrorCode.InvalidField)

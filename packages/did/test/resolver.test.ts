@@ -13,6 +13,7 @@ import {
   DidErrorCode,
   formatDatetime,
   getResolver,
+  resolverAtTime,
 } from '../src/index.js'
 import { generateKeys, ledgerFactories, manualClock, trackLedgers } from './fixtures.js'
 
@@ -365,6 +366,33 @@ describe('property: resolve never throws', () => {
         }
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('resolverAtTime', () => {
+  it('adds versionTime before the fragment, after any query, and refuses a bad time', async () => {
+    const asked: string[] = []
+    const inner = {
+      resolve: async (url: string) => {
+        asked.push(url)
+        return { didResolutionMetadata: {}, didDocument: null, didDocumentMetadata: {} }
+      },
+    }
+    const at = resolverAtTime({ resolver: inner, versionTime: 1_700_000_000 })
+    await at.resolve('did:marque:x')
+    await at.resolve('did:marque:x#key')
+    await at.resolve('did:marque:x?service=a#key')
+    expect(asked).toEqual([
+      'did:marque:x?versionTime=2023-11-14T22:13:20Z',
+      'did:marque:x?versionTime=2023-11-14T22:13:20Z#key',
+      'did:marque:x?service=a&versionTime=2023-11-14T22:13:20Z#key',
+    ])
+    expect(() => resolverAtTime({ resolver: inner, versionTime: new Date(Number.NaN) })).toThrowError(
+      expect.objectContaining({ code: DidErrorCode.InvalidParameter }),
+    )
+    expect(() => resolverAtTime({ resolver: inner, versionTime: 1.5 })).toThrowError(
+      expect.objectContaining({ code: DidErrorCode.InvalidParameter }),
     )
   })
 })
