@@ -13,7 +13,7 @@ describe('docs/handshake.md', () => {
   })
 
   it('has a usage example that is doc-example.ts verbatim, and runs', async () => {
-    const block = /```ts doc-example\n([\s\S]*?)\n```/.exec(doc)?.[1]
+    const block = /```ts file=packages\/handshake\/test\/doc-example\.ts\n([\s\S]*?)\n```/.exec(doc)?.[1]
     const example = readFileSync(new URL('./doc-example.ts', import.meta.url), 'utf8')
     expect(example.split('\n').slice(1).join('\n').trimEnd()).toBe(block)
     await import('./doc-example.js')
