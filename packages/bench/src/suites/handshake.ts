@@ -24,9 +24,11 @@ import {
   sha256,
   toDidKey,
   utf8,
+  withKeyId,
   x25519PublicKey,
   x25519SharedSecret,
 } from '@marque/crypto'
+import { createDidClient, createResolver, getResolver as getMarqueResolver } from '@marque/did'
 import {
   type CredentialVerifier,
   createCredentialCache,
@@ -40,6 +42,7 @@ import {
   type VerifiedCredential,
 } from '@marque/handshake'
 import { connect, listen } from '@marque/handshake/gateway'
+import { createMemoryLedger } from '@marque/ledger'
 import { Resolver } from 'did-resolver'
 import { getResolver } from 'key-did-resolver'
 import { base58btc } from 'multiformats/bases/base58'
@@ -206,6 +209,36 @@ async function handshakeSansIo(w: Awaited<ReturnType<typeof world>>, byReference
     session.channel.open(ready)
     return [message1.length, message2.length, message3.length] as const
   }
+}
+
+/** Message sizes between two did:marque parties registered on an in-memory ledger. */
+async function marqueSizes(): Promise<number[]> {
+  const ledger = createMemoryLedger()
+  const marque = createResolver({ ledgers: { default: ledger } })
+  const client = createDidClient({ ledger, resolver: marque })
+  const resolver = new Resolver(getMarqueResolver(marque))
+  const register = async () => {
+    const deviceKey = await createSigner({ secretKey: randomBytes(32) })
+    const created = await client.create({
+      deviceKey,
+      updateKey: await party().then((p) => p.signer.publicKey),
+    })
+    return {
+      did: created.did,
+      signer: withKeyId(deviceKey, created.verificationMethodIds.authentication[0]!),
+    }
+  }
+  const { message1, next } = await createInitiator({
+    identity: await register(),
+    policy: { resolver },
+  }).start()
+  const { message2, next: next3 } = await createResponder({
+    identity: await register(),
+    policy: { resolver },
+  }).receive1(message1)
+  const { message3 } = await next.receive2(message2)
+  await next3.receive3(message3)
+  return [message1.length, message2.length, message3.length]
 }
 
 function memoryPair(): [FrameTransport, FrameTransport] {
@@ -522,7 +555,12 @@ export default async function handshake(): Promise<void> {
         : {}),
     })
   }
-  report('Handshake: bytes on the wire (did:key on both sides, DIDs sent in full)', rows)
+  const [m1, m2, m3] = await marqueSizes()
+  rows.push({
+    name: 'bytes, did:marque on both sides, no credentials',
+    ours: `${m1}/${m2}/${m3} = ${m1! + m2! + m3!} B`,
+  })
+  report('Handshake: bytes on the wire (DIDs sent in full; did:key on both sides unless said)', rows)
 
   const throughput = await channelThroughput(w)
   report('Secure channel: 16 KiB messages, seal + open', [
