@@ -8,8 +8,10 @@ import {
   type CredentialErrorCode,
   type CredentialFormat,
   createVerifier,
+  type IssueCredentialParameters,
   type IssueDeviceIdentityParameters,
   isCredentialError,
+  issueCredential,
   issueDeviceIdentityCredential,
 } from '../src/index.js'
 
@@ -167,4 +169,39 @@ export async function scenario(format: CredentialFormat = 'vc+jwt') {
     verifier: (extra: Partial<CreateVerifierParameters> = {}) =>
       createVerifier({ resolver, clock: time.clock, ...extra }),
   }
+}
+
+/**
+ * An issuer `did:test:<name>` in an in-test registry: its document (from `document`, by
+ * default key-1 under assertionMethod) published 1000 s before NOW, and its signer.
+ */
+export async function registryIssuer(
+  name: string,
+  document: (did: string, key: Uint8Array) => Omit<DIDDocument, 'id'> = (did, key) => ({
+    verificationMethod: [multikeyMethod(did, 'key-1', key)],
+    assertionMethod: ['#key-1'],
+  }),
+) {
+  const party = await didKeyParty(`registry-${name}`)
+  const did = `did:test:${name}`
+  const registry = new TestDidRegistry()
+  registry.publish({ id: did, ...document(did, party.signer.publicKey) }, NOW - 1000)
+  return { did, registry, signer: withKeyId(party.signer, `${did}#key-1`), publicKey: party.signer.publicKey }
+}
+
+/** A DeviceIdentityCredential from any signer about `subject`, issued at `at` (seconds). */
+export function identityFrom(
+  signer: Signer,
+  subject: string,
+  at = NOW,
+  extra: Partial<IssueCredentialParameters> = {},
+) {
+  return issueCredential({
+    signer,
+    type: 'DeviceIdentityCredential',
+    subject,
+    claims: { ...DEVICE_CLAIMS },
+    clock: () => at * 1000,
+    ...extra,
+  })
 }

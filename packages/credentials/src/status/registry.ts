@@ -90,15 +90,29 @@ function invalid(message: string): CredentialError {
   return new CredentialError(CredentialErrorCode.InvalidArgument, message)
 }
 
-/** A uniform integer below `bound` from the secure random source, by rejection sampling. */
-export function secureRandomBelow(bound: number): number {
-  if (!Number.isSafeInteger(bound) || bound < 1 || bound > 2 ** 32)
-    throw new RangeError('bound must be 1…2^32')
-  const limit = 2 ** 32 - (2 ** 32 % bound)
-  for (;;) {
-    const b = randomBytes(4)
-    const n = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0
-    if (n < limit) return n % bound
+/**
+ * A uniform integer below `bound` from the secure random source, by rejection sampling.
+ * Random bytes are drawn in blocks: a factory run allocates many thousands of indexes.
+ */
+export function createSecureRandom(): (bound: number) => number {
+  let pool: Uint32Array = new Uint32Array(0)
+  let next = 0
+  const draw = (): number => {
+    if (next >= pool.length) {
+      const bytes = randomBytes(4096)
+      pool = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+      next = 0
+    }
+    return pool[next++]!
+  }
+  return (bound) => {
+    if (!Number.isSafeInteger(bound) || bound < 1 || bound > 2 ** 32)
+      throw new RangeError('bound must be 1…2^32')
+    const limit = 2 ** 32 - (2 ** 32 % bound)
+    for (;;) {
+      const n = draw()
+      if (n < limit) return n % bound
+    }
   }
 }
 
@@ -121,7 +135,7 @@ function restore(encoded: string, length: number, name: string): Uint8Array {
 export function createStatusRegistry(parameters: CreateStatusRegistryParameters): StatusRegistry {
   const { signer, state, clock = systemClock } = parameters
   const { issuer } = issuerOf(signer)
-  const random = parameters.random ?? secureRandomBelow
+  const random = parameters.random ?? createSecureRandom()
   const revocationUrl = state?.revocationUrl ?? parameters.revocationUrl
   const suspensionUrl = state === undefined ? parameters.suspensionUrl : state.suspensionUrl
   if (typeof revocationUrl !== 'string' || revocationUrl.length === 0)
@@ -207,17 +221,19 @@ export function createStatusRegistry(parameters: CreateStatusRegistryParameters)
           },
         )
       }
-      // Random probing; once the list is mostly full, scan from a random start instead.
+      // Random probing; once the list is mostly full, scan from a random byte for a free bit.
       let index = -1
-      for (let tries = 0; tries < 64 && index < 0; tries++) {
+      for (let tries = 0; tries < 16 && index < 0; tries++) {
         const candidate = random(length)
         if (!getBit(allocated, candidate)) index = candidate
       }
       if (index < 0) {
-        const start = random(length)
-        for (let i = 0; i < length && index < 0; i++) {
-          const candidate = (start + i) % length
-          if (!getBit(allocated, candidate)) index = candidate
+        const bytes = allocated.length
+        const start = random(bytes)
+        for (let i = 0; i < bytes && index < 0; i++) {
+          const at = (start + i) % bytes
+          const byte = allocated[at]!
+          if (byte !== 0xff) index = at * 8 + Math.clz32(~byte & 0xff) - 24
         }
       }
       setBit(allocated, index, true)
