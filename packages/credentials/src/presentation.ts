@@ -112,7 +112,7 @@ export interface VerifyPresentationOptions {
   audience: string
   /** The DID expected to present (for example the peer of a handshake). */
   expectedHolder?: string
-  /** Oldest acceptable presentation, in seconds since its `iat`. Default 300. */
+  /** Oldest acceptable presentation, in seconds since its `iat` (when it has one). Default 300. */
   maxAge?: number
 }
 
@@ -125,7 +125,8 @@ export interface VerifiedPresentation {
   kid: string
   nonce: string
   audience: readonly string[]
-  issuedAt: number
+  /** The signed `iat`, if any. */
+  issuedAt: number | undefined
   expiresAt: number | undefined
   /** Each credential, verified, about the holder, in presentation order. */
   credentials: readonly VerifiedCredential[]
@@ -243,16 +244,17 @@ export async function checkPresentation(
       },
     )
   }
-  if (decoded.issuedAt === undefined || payload.iat === undefined) throw malformed('it has no "iat"')
   // Presentations are fresh: the holder's current key signs them, never a historical one.
   const key = await context.keys.resolveKey({ did: holder, kid: decoded.kid, role: 'presentation' })
   await checkSignature('presentation', jws.signature, jws.signingInput, key.publicKey, key.kid)
   const now = Math.floor(context.clock() / 1000)
   checkWindow('presentation', decoded, now, context.skew)
+  // Freshness comes from the nonce; `iat`, when present, also bounds the age.
   const maxAge = options.maxAge ?? 300
-  if (now - context.skew > decoded.issuedAt + maxAge) {
+  const iat = typeof payload.iat === 'number' ? payload.iat : undefined
+  if (iat !== undefined && now - context.skew > iat + maxAge) {
     throw new CredentialError(CredentialErrorCode.PresentationExpired, 'the presentation is too old', {
-      details: `issued at ${decoded.issuedAt}, now ${now}, at most ${maxAge} s old`,
+      details: `issued at ${iat}, now ${now}, at most ${maxAge} s old`,
     })
   }
   const jwts = embeddedCredentials(decoded.body, format)
@@ -284,7 +286,7 @@ export async function checkPresentation(
     kid: key.kid,
     nonce: options.nonce,
     audience: aud as string[],
-    issuedAt: decoded.issuedAt,
+    issuedAt: iat,
     expiresAt: decoded.notAfter,
     credentials,
   }
