@@ -42,6 +42,8 @@ export const CredentialErrorCode = {
   Revoked: 'CREDENTIAL_REVOKED',
   /** The issuer suspended the credential. */
   Suspended: 'CREDENTIAL_SUSPENDED',
+  /** A DeviceOwnershipCredential does not match who controls the device's DID on the ledger. */
+  OwnershipMismatch: 'CREDENTIAL_OWNERSHIP_MISMATCH',
   /** The trust policy does not trust this issuer for this credential type. */
   UntrustedIssuer: 'CREDENTIAL_UNTRUSTED_ISSUER',
   /** The trust policy refuses the credential (type, model, firmware, age, status). */

@@ -24,6 +24,8 @@ export type {
 export { issueCredential, issueCredentials } from './issue.js'
 export type { JsonSchema, JsonType, SchemaCheck } from './json-schema.js'
 export { compileSchema } from './json-schema.js'
+export type { CheckOwnershipParameters, CheckOwnershipReturnType } from './ownership.js'
+export { checkOwnership } from './ownership.js'
 export type {
   CreatePresentationParameters,
   VerifiedPresentation,

@@ -57,8 +57,9 @@ export function multikeyMethod(did: string, fragment: string, publicKey: Uint8Ar
 
 /**
  * IN-TEST RESOLVER (not did:marque): serves hand-written documents for `did:test:…`, with
- * versions by time and a deactivated flag, to exercise historical resolution and
- * deactivation through the did-resolver `Resolvable` interface.
+ * versions (by `versionTime`, or `versionId` counting from 1) and a deactivated flag, to
+ * exercise historical resolution and deactivation through the did-resolver `Resolvable`
+ * interface independently of any DID method.
  */
 export class TestDidRegistry implements Resolvable {
   private readonly versions = new Map<
@@ -82,9 +83,11 @@ export class TestDidRegistry implements Resolvable {
     if (list === undefined) {
       return { didResolutionMetadata: { error: 'notFound' }, didDocument: null, didDocumentMetadata: {} }
     }
-    const at = new URLSearchParams(query ?? '').get('versionTime')
+    const params = new URLSearchParams(query ?? '')
+    const at = params.get('versionTime')
+    const id = params.get('versionId')
     const time = at === null ? Number.POSITIVE_INFINITY : Date.parse(at) / 1000
-    const version = [...list].reverse().find((v) => v.from <= time)
+    const version = id !== null ? list[Number(id) - 1] : [...list].reverse().find((v) => v.from <= time)
     if (version === undefined) {
       return { didResolutionMetadata: { error: 'notFound' }, didDocument: null, didDocumentMetadata: {} }
     }
