@@ -20,6 +20,11 @@ export type KidParts =
  * verification method and is refused.
  */
 export function resolveKid(kid: string, did: string): KidParts {
+  // The usual case, `did#fragment`, needs no DID URL parsing.
+  if (kid.length > did.length + 1 && kid.startsWith(did) && kid.charCodeAt(did.length) === 35 /* # */) {
+    const fragment = kid.slice(did.length + 1)
+    if (!/[?/#]/.test(fragment)) return { ok: true, did, id: kid }
+  }
   if (kid.startsWith('#')) {
     return kid.length > 1 && !/[?/#]/.test(kid.slice(1))
       ? { ok: true, did, id: `${did}${kid}` }

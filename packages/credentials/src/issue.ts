@@ -1,5 +1,6 @@
-import { base64urlEncode, type Signer, utf8 } from '@marque/crypto'
+import { type Signer, utf8 } from '@marque/crypto'
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from 'did-jwt-vc'
+import { encodeBase64url } from './base64url.js'
 import { type Clock, systemClock } from './cache.js'
 import { didOf, isDid, resolveKid } from './did-url.js'
 import { CredentialError, CredentialErrorCode } from './errors.js'
@@ -147,7 +148,7 @@ export function credentialDocument(prepared: PreparedCredential): Record<string,
 
 /** did-jwt's signer shape (a base64url signature of a string or bytes) over a Marque Signer. */
 function didJwtSigner(signer: Signer): (data: string | Uint8Array) => Promise<string> {
-  return async (data) => base64urlEncode(await signer(typeof data === 'string' ? utf8(data) : data))
+  return async (data) => encodeBase64url(await signer(typeof data === 'string' ? utf8(data) : data))
 }
 
 async function issuePrepared(

@@ -1,4 +1,5 @@
-import { base64urlDecode, base64urlEncode, type Signer, utf8 } from '@marque/crypto'
+import { type Signer, utf8 } from '@marque/crypto'
+import { decodeBase64url, encodeBase64url } from './base64url.js'
 import { CredentialError } from './errors.js'
 import { ROLE_CODES, type TokenRole } from './roles.js'
 
@@ -27,7 +28,6 @@ export interface ParsedJws {
   signature: Uint8Array
 }
 
-const B64URL = /^[A-Za-z0-9_-]+$/
 const utf8Decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
 
 /**
@@ -98,12 +98,10 @@ function mediaType(value: string | undefined): string | undefined {
 }
 
 function decode(part: string, role: TokenRole, name: string): Uint8Array {
-  if (!B64URL.test(part)) throw malformed(role, `the ${name} is not base64url without padding`)
-  try {
-    return base64urlDecode(part, name)
-  } catch (cause) {
-    throw malformed(role, `the ${name} is not canonical base64url`, cause)
-  }
+  if (part.length === 0) throw malformed(role, `the ${name} is empty`)
+  const bytes = decodeBase64url(part)
+  if (bytes === undefined) throw malformed(role, `the ${name} is not canonical base64url without padding`)
+  return bytes
 }
 
 function decodeJsonObject(part: string, role: TokenRole, name: string): Record<string, unknown> {
@@ -140,9 +138,9 @@ export interface SignJwsParameters {
  */
 export async function signJws(parameters: SignJwsParameters): Promise<string> {
   const { payload, typ, signer } = parameters
-  const header = base64urlEncode(utf8(JSON.stringify({ alg: JWS_ALG, typ, kid: signer.keyId })))
-  const body = base64urlEncode(utf8(JSON.stringify(payload)))
+  const header = encodeBase64url(utf8(JSON.stringify({ alg: JWS_ALG, typ, kid: signer.keyId })))
+  const body = encodeBase64url(utf8(JSON.stringify(payload)))
   const signingInput = `${header}.${body}`
   const signature = await signer(utf8(signingInput))
-  return `${signingInput}.${base64urlEncode(signature)}`
+  return `${signingInput}.${encodeBase64url(signature)}`
 }

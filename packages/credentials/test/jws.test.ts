@@ -111,6 +111,26 @@ describe('hostile input', () => {
     expect(code(token)).toBe(expected)
   })
 
+  it('decodes exactly the canonical base64url of any signature, and refuses the others (property)', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        fc.integer({ min: 1, max: 15 }),
+        (bytes, noise) => {
+          const signature = Buffer.from(bytes).toString('base64url')
+          const token = `${b64(HEADER)}.${b64({})}.${signature}`
+          expect([...parseJws(token, 'credential', 1000).signature]).toEqual([...bytes])
+          // 64 bytes leave 4 unused bits in the last character (RFC 4648 §3.5): set some.
+          const last = alphabet.indexOf(signature.at(-1)!)
+          const noisy = `${token.slice(0, -1)}${alphabet[last | noise]}`
+          expect(code(noisy)).toBe(C.Malformed)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
   it('checks the size before anything else', () => {
     const token = `${b64(HEADER)}.${b64({ pad: 'x'.repeat(20000) })}.${SIG}`
     expect(code(token)).toBe(C.TooLarge)

@@ -159,9 +159,10 @@ export function createStatusRegistry(parameters: CreateStatusRegistryParameters)
   let count = 0
   for (const byte of allocated) for (let b = byte; b !== 0; b &= b - 1) count++
 
+  // §2.1: the entry's `id` is optional and unused by verification; leaving it out keeps every
+  // credential, and every verification, smaller.
   function entry(purpose: StatusPurpose, url: string, index: number): BitstringStatusListEntry {
     return {
-      id: `${url}#${index}`,
       type: 'BitstringStatusListEntry',
       statusPurpose: purpose,
       statusListIndex: String(index),
