@@ -47,7 +47,7 @@ export function parseJws(token: unknown, role: TokenRole, maxLength: number): Pa
   if (token.length > maxLength) {
     throw new CredentialError(codes.tooLarge, `the ${codes.noun} is larger than this verifier accepts`, {
       details: `${token.length} characters, limit ${maxLength}`,
-      hint: 'raise maxTokenLength if such tokens are expected',
+      hint: `raise the verifier's ${codes.maxLengthOption} if such tokens are expected`,
     })
   }
   const first = token.indexOf('.')

@@ -84,14 +84,10 @@ export function createKeyResolver(parameters: KeyResolverParameters): KeyResolve
       try {
         result = await resolver.resolve(didUrl)
       } catch (cause) {
-        throw new CredentialError(
-          codes.unresolvable,
-          `the ${codes.noun} signer's DID could not be resolved`,
-          {
-            details: `${did}: the resolver threw`,
-            cause,
-          },
-        )
+        throw new CredentialError(codes.unresolvable, `the ${codes.signer}'s DID could not be resolved`, {
+          details: `${did}: the resolver threw`,
+          cause,
+        })
       }
       const error = result?.didResolutionMetadata?.error
       const document = result?.didDocument
@@ -102,14 +98,10 @@ export function createKeyResolver(parameters: KeyResolverParameters): KeyResolve
         return resolved
       }
       if (error !== undefined || document === null || document === undefined || document.id !== did) {
-        throw new CredentialError(
-          codes.unresolvable,
-          `the ${codes.noun} signer's DID could not be resolved`,
-          {
-            details: `${did}: ${error ?? (document ? `the document is for ${JSON.stringify(document.id)}` : 'no document')}`,
-            hint: 'check that the resolver supports this DID method and can reach its registry',
-          },
-        )
+        throw new CredentialError(codes.unresolvable, `the ${codes.signer}'s DID could not be resolved`, {
+          details: `${did}: ${error ?? (document ? `the document is for ${JSON.stringify(document.id)}` : 'no document')}`,
+          hint: 'check that the resolver supports this DID method and can reach its registry',
+        })
       }
       const resolved = { document, deactivated }
       documents.set(didUrl, resolved)
@@ -125,7 +117,7 @@ export function createKeyResolver(parameters: KeyResolverParameters): KeyResolve
       if (hit !== undefined) return hit
       const current = await resolveDocument(did, did, role)
       if (current.deactivated) {
-        throw new CredentialError(codes.deactivated, `the ${codes.noun} signer's DID is deactivated`, {
+        throw new CredentialError(codes.deactivated, `the ${codes.signer}'s DID is deactivated`, {
           details: did,
           hint: 'a deactivated DID can no longer sign anything; its credentials are not valid',
         })
@@ -177,8 +169,8 @@ export function createKeyResolver(parameters: KeyResolverParameters): KeyResolve
 function usable(lookup: MethodLookup, kid: string, role: TokenRole): Uint8Array {
   if (lookup.found && lookup.publicKey !== undefined) return lookup.publicKey
   const codes = ROLE_CODES[role]
-  throw new CredentialError(codes.keyUnsupported, `the ${codes.noun} key is not an Ed25519 key`, {
+  throw new CredentialError(codes.keyUnsupported, `the ${codes.noun} key is not an Ed25519 key of its DID`, {
     details: kid,
-    hint: 'Marque verifies Ed25519 keys only (Multikey, Ed25519VerificationKey2018/2020, or an OKP JWK)',
+    hint: 'Marque verifies Ed25519 keys (Multikey, Ed25519VerificationKey2018/2020, or an OKP JWK) whose controller is the DID itself',
   })
 }

@@ -10,6 +10,10 @@ export type TokenRole = 'credential' | 'presentation'
 /** The checklist codes of one role. */
 export interface RoleCodes {
   noun: string
+  /** Who signs this kind of token. */
+  signer: 'issuer' | 'holder'
+  /** The verifier option that bounds its size. */
+  maxLengthOption: 'maxCredentialLength' | 'maxPresentationLength'
   relationship: 'assertionMethod' | 'authentication'
   tooLarge: CredentialErrorCode
   malformed: CredentialErrorCode
@@ -30,6 +34,8 @@ const C = CredentialErrorCode
 export const ROLE_CODES: Readonly<Record<TokenRole, RoleCodes>> = {
   credential: {
     noun: 'credential',
+    signer: 'issuer',
+    maxLengthOption: 'maxCredentialLength',
     relationship: 'assertionMethod',
     tooLarge: C.TooLarge,
     malformed: C.Malformed,
@@ -46,6 +52,8 @@ export const ROLE_CODES: Readonly<Record<TokenRole, RoleCodes>> = {
   },
   presentation: {
     noun: 'presentation',
+    signer: 'holder',
+    maxLengthOption: 'maxPresentationLength',
     relationship: 'authentication',
     tooLarge: C.PresentationTooLarge,
     malformed: C.PresentationMalformed,
