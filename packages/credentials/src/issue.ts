@@ -41,7 +41,8 @@ export interface IssueCredentialParameters extends CredentialInput {
 
 export type IssueCredentialReturnType = Promise<string>
 
-const typeChecks = /* @__PURE__ */ compileTypeChecks()
+// Compiled on first use, not at import time.
+let typeChecks: ReturnType<typeof compileTypeChecks> | undefined
 
 function invalid(message: string, hint?: string): CredentialError {
   return new CredentialError(CredentialErrorCode.InvalidArgument, message, hint === undefined ? {} : { hint })
@@ -101,6 +102,7 @@ export function prepareCredential(input: CredentialInput, issuer: string, now: n
   const validUntil = input.validUntil === undefined ? undefined : toSeconds(input.validUntil, 'validUntil')
   if (validUntil !== undefined && validUntil <= validFrom) throw invalid('validUntil must be after validFrom')
   for (const type of types) {
+    typeChecks ??= compileTypeChecks()
     const checks = typeChecks.get(type)
     const problem = checks?.subject({ ...claims, id: input.subject })
     if (problem !== undefined) {

@@ -2,7 +2,7 @@ import { base64urlEncode, utf8 } from '@marque/crypto'
 import { type Clock, singleFlight } from '../cache.js'
 import type { VerifiedCredential } from '../check-credential.js'
 import { CredentialError, CredentialErrorCode } from '../errors.js'
-import { compileSchema } from '../json-schema.js'
+import { compileSchema, type SchemaCheck } from '../json-schema.js'
 import { TRUST_POLICY_SCHEMA } from '../schemas/trust-policy.js'
 import type { FetchStatusList } from '../status/fetch.js'
 
@@ -108,7 +108,8 @@ function violation(message: string, details?: string): CredentialError {
   )
 }
 
-const checkPolicyDocument = compileSchema(TRUST_POLICY_SCHEMA)
+// Compiled on first use, not at import time.
+let checkPolicyDocument: SchemaCheck | undefined
 
 /**
  * Checks a policy document and prepares it for evaluation. Trust lists are fetched and
@@ -117,6 +118,7 @@ const checkPolicyDocument = compileSchema(TRUST_POLICY_SCHEMA)
  */
 export function compilePolicy(parameters: CompilePolicyParameters): CompiledPolicy {
   const { policy, verifyTrustList, fetch, clock, trustListTtl } = parameters
+  checkPolicyDocument ??= compileSchema(TRUST_POLICY_SCHEMA)
   const problem = checkPolicyDocument(policy)
   if (problem !== undefined) {
     throw new CredentialError(
