@@ -20,7 +20,7 @@ it('shows each JSON Schema exactly as the code has it', () => {
 
 it('shows the example program verbatim, and it runs', async () => {
   const source = readFileSync(join(here, 'docs-example.ts'), 'utf8')
-  expect(doc).toContain(`\`\`\`ts\n${source}\`\`\``)
+  expect(doc).toContain(`\`\`\`ts file=packages/credentials/test/docs-example.ts\n${source}\`\`\``)
   const result = await main()
   expect(result).toEqual({
     holder: result.device,
