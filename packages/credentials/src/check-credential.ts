@@ -178,10 +178,11 @@ export async function checkCredential(
     )
   }
   const types = checkSchema(decoded, context.types, options.expectedType)
-  const status =
-    decoded.status.length === 0 || context.status === undefined
-      ? []
-      : await context.status.check({ entries: decoded.status, issuer: decoded.signer })
+  let status: StatusCheck[] = []
+  if (decoded.status.length > 0 && context.status !== undefined) {
+    const checked = context.status.check({ entries: decoded.status, issuer: decoded.signer })
+    status = Array.isArray(checked) ? checked : await checked
+  }
   return {
     format: decoded.format,
     jwt: jws.token,

@@ -42,7 +42,24 @@ export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'b
 /** Returns undefined when `value` is valid, or the first problem found, with its JSON Pointer. */
 export type SchemaCheck = (value: unknown) => string | undefined
 
-type Check = (value: unknown, path: string) => string | undefined
+/**
+ * A problem found: what, and where (a JSON Pointer, RFC 6901). The pointer is built on the
+ * way back up, only when there is a problem, so a valid document costs no string building.
+ */
+interface Problem {
+  path: string
+  message: string
+}
+type Check = (value: unknown) => Problem | undefined
+
+const problem = (message: string, path = ''): Problem => ({ path, message })
+
+/** Prefixes a child's problem with the member name or index it was found under. */
+function under(found: Problem | undefined, token: string | number): Problem | undefined {
+  if (found !== undefined)
+    found.path = `/${typeof token === 'number' ? token : escapePointer(token)}${found.path}`
+  return found
+}
 
 const KEYWORDS = new Set<string>([
   '$schema',
@@ -100,12 +117,12 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
     if (node.type !== undefined) checks.push(typeCheck(node.type))
     if (node.const !== undefined) {
       const expected = JSON.stringify(node.const)
-      checks.push((v, p) => (JSON.stringify(v) === expected ? undefined : `${p} must be ${expected}`))
+      checks.push((v) => (JSON.stringify(v) === expected ? undefined : problem(`must be ${expected}`)))
     }
     if (node.enum !== undefined) {
       const allowed = new Set(node.enum.map((e) => JSON.stringify(e)))
       const list = [...allowed].join(', ')
-      checks.push((v, p) => (allowed.has(JSON.stringify(v)) ? undefined : `${p} must be one of ${list}`))
+      checks.push((v) => (allowed.has(JSON.stringify(v)) ? undefined : problem(`must be one of ${list}`)))
     }
     addStringChecks(node, checks)
     addNumberChecks(node, checks)
@@ -114,22 +131,22 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
     if (node.allOf !== undefined) checks.push(...node.allOf.map(compile))
     if (node.anyOf !== undefined) {
       const options = node.anyOf.map(compile)
-      checks.push((v, p) =>
-        options.some((o) => o(v, p) === undefined) ? undefined : `${p} matches none of the allowed forms`,
+      checks.push((v) =>
+        options.some((o) => o(v) === undefined) ? undefined : problem('matches none of the allowed forms'),
       )
     }
     if (node.oneOf !== undefined) {
       const options = node.oneOf.map(compile)
-      checks.push((v, p) => {
-        const matches = options.filter((o) => o(v, p) === undefined).length
-        return matches === 1 ? undefined : `${p} must match exactly one allowed form (matches ${matches})`
+      checks.push((v) => {
+        const matches = options.filter((o) => o(v) === undefined).length
+        return matches === 1 ? undefined : problem(`must match exactly one allowed form (matches ${matches})`)
       })
     }
     if (checks.length === 1) return checks[0]!
-    return (v, p) => {
+    return (v) => {
       for (const check of checks) {
-        const problem = check(v, p)
-        if (problem !== undefined) return problem
+        const found = check(v)
+        if (found !== undefined) return found
       }
       return undefined
     }
@@ -142,18 +159,21 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
       throw new CredentialError(CredentialErrorCode.InvalidArgument, `unsupported or dangling $ref ${target}`)
     }
     // Late-bound so that definitions may refer to each other.
-    return (v, p) => {
+    return (v) => {
       let check = defs.get(name)
       if (check === undefined) {
         check = compile(def)
         defs.set(name, check)
       }
-      return check(v, p)
+      return check(v)
     }
   }
   if (root.$defs !== undefined) for (const def of Object.values(root.$defs)) compile(def)
   const check = compile(root)
-  return (value) => check(value, '')
+  return (value) => {
+    const found = check(value)
+    return found === undefined ? undefined : `${found.path || 'the value'} ${found.message}`
+  }
 }
 
 function typeOf(value: unknown): JsonType | 'undefined' {
@@ -168,41 +188,42 @@ function typeOf(value: unknown): JsonType | 'undefined' {
 function typeCheck(type: JsonType | JsonType[]): Check {
   const allowed = new Set(Array.isArray(type) ? type : [type])
   const names = [...allowed].join(' or ')
-  return (v, p) => {
+  return (v) => {
     const actual = typeOf(v)
     if (allowed.has(actual as JsonType)) return undefined
     if (actual === 'integer' && allowed.has('number')) return undefined
-    return `${p || 'the value'} must be ${names}`
+    return problem(`must be ${names}`)
   }
 }
 
 function addStringChecks(node: JsonSchema, checks: Check[]): void {
   const { minLength, maxLength, pattern, format } = node
   if (minLength !== undefined) {
-    checks.push((v, p) =>
+    checks.push((v) =>
       typeof v === 'string' && [...v].length < minLength
-        ? `${p} must have at least ${minLength} characters`
+        ? problem(`must have at least ${minLength} characters`)
         : undefined,
     )
   }
   if (maxLength !== undefined) {
-    checks.push((v, p) =>
+    // Code points are never more than UTF-16 units, so the cheap length decides most cases.
+    checks.push((v) =>
       typeof v === 'string' && v.length > maxLength && [...v].length > maxLength
-        ? `${p} must have at most ${maxLength} characters`
+        ? problem(`must have at most ${maxLength} characters`)
         : undefined,
     )
   }
   if (pattern !== undefined) {
     const re = new RegExp(pattern, 'u')
-    checks.push((v, p) => (typeof v === 'string' && !re.test(v) ? `${p} must match ${pattern}` : undefined))
+    checks.push((v) => (typeof v === 'string' && !re.test(v) ? problem(`must match ${pattern}`) : undefined))
   }
   if (format === 'date-time') {
-    checks.push((v, p) =>
-      typeof v === 'string' && !isDateTime(v) ? `${p} must be an RFC 3339 date-time` : undefined,
+    checks.push((v) =>
+      typeof v === 'string' && !isDateTime(v) ? problem('must be an RFC 3339 date-time') : undefined,
     )
   } else if (format === 'date') {
-    checks.push((v, p) =>
-      typeof v === 'string' && !isFullDate(v) ? `${p} must be an RFC 3339 full-date` : undefined,
+    checks.push((v) =>
+      typeof v === 'string' && !isFullDate(v) ? problem('must be an RFC 3339 full-date') : undefined,
     )
   } else if (format !== undefined) {
     throw new CredentialError(
@@ -215,13 +236,13 @@ function addStringChecks(node: JsonSchema, checks: Check[]): void {
 function addNumberChecks(node: JsonSchema, checks: Check[]): void {
   const { minimum, maximum } = node
   if (minimum !== undefined) {
-    checks.push((v, p) =>
-      typeof v === 'number' && v < minimum ? `${p} must be at least ${minimum}` : undefined,
+    checks.push((v) =>
+      typeof v === 'number' && v < minimum ? problem(`must be at least ${minimum}`) : undefined,
     )
   }
   if (maximum !== undefined) {
-    checks.push((v, p) =>
-      typeof v === 'number' && v > maximum ? `${p} must be at most ${maximum}` : undefined,
+    checks.push((v) =>
+      typeof v === 'number' && v > maximum ? problem(`must be at most ${maximum}`) : undefined,
     )
   }
 }
@@ -233,18 +254,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function addObjectChecks(node: JsonSchema, checks: Check[], compile: (n: JsonSchema) => Check): void {
   const { properties, required, additionalProperties, minProperties } = node
   if (required !== undefined) {
-    checks.push((v, p) => {
+    checks.push((v) => {
       if (!isObject(v)) return undefined
       for (const name of required) {
-        if (!Object.hasOwn(v, name)) return `${p}/${name} is required`
+        if (!Object.hasOwn(v, name)) return under(problem('is required'), name)
       }
       return undefined
     })
   }
   if (minProperties !== undefined) {
-    checks.push((v, p) =>
+    checks.push((v) =>
       isObject(v) && Object.keys(v).length < minProperties
-        ? `${p || 'the object'} must have at least ${minProperties} members`
+        ? problem(`must have at least ${minProperties} members`)
         : undefined,
     )
   }
@@ -256,19 +277,19 @@ function addObjectChecks(node: JsonSchema, checks: Check[], compile: (n: JsonSch
         ? false
         : compile(additionalProperties)
   if (props.size === 0 && extra === undefined) return
-  checks.push((v, p) => {
+  checks.push((v) => {
     if (!isObject(v)) return undefined
-    for (const name of Object.keys(v)) {
+    for (const name in v) {
+      if (!Object.hasOwn(v, name)) continue
       const check = props.get(name)
-      const path = `${p}/${escapePointer(name)}`
       if (check !== undefined) {
-        const problem = check(v[name], path)
-        if (problem !== undefined) return problem
+        const found = check(v[name])
+        if (found !== undefined) return under(found, name)
       } else if (extra === false) {
-        return `${path} is not allowed`
+        return under(problem('is not allowed'), name)
       } else if (extra !== undefined) {
-        const problem = extra(v[name], path)
-        if (problem !== undefined) return problem
+        const found = extra(v[name])
+        if (found !== undefined) return under(found, name)
       }
     }
     return undefined
@@ -278,40 +299,40 @@ function addObjectChecks(node: JsonSchema, checks: Check[], compile: (n: JsonSch
 function addArrayChecks(node: JsonSchema, checks: Check[], compile: (n: JsonSchema) => Check): void {
   const { items, prefixItems, minItems, maxItems, contains, uniqueItems } = node
   if (minItems !== undefined) {
-    checks.push((v, p) =>
-      Array.isArray(v) && v.length < minItems ? `${p} must have at least ${minItems} items` : undefined,
+    checks.push((v) =>
+      Array.isArray(v) && v.length < minItems ? problem(`must have at least ${minItems} items`) : undefined,
     )
   }
   if (maxItems !== undefined) {
-    checks.push((v, p) =>
-      Array.isArray(v) && v.length > maxItems ? `${p} must have at most ${maxItems} items` : undefined,
+    checks.push((v) =>
+      Array.isArray(v) && v.length > maxItems ? problem(`must have at most ${maxItems} items`) : undefined,
     )
   }
   const prefix = (prefixItems ?? []).map(compile)
   const rest = items === undefined ? undefined : compile(items)
   if (prefix.length > 0 || rest !== undefined) {
-    checks.push((v, p) => {
+    checks.push((v) => {
       if (!Array.isArray(v)) return undefined
       for (let i = 0; i < v.length; i++) {
         const check = i < prefix.length ? prefix[i] : rest
-        const problem = check?.(v[i], `${p}/${i}`)
-        if (problem !== undefined) return problem
+        const found = check?.(v[i])
+        if (found !== undefined) return under(found, i)
       }
       return undefined
     })
   }
   if (contains !== undefined) {
     const check = compile(contains)
-    checks.push((v, p) =>
-      Array.isArray(v) && !v.some((item, i) => check(item, `${p}/${i}`) === undefined)
-        ? `${p} must contain a matching item`
+    checks.push((v) =>
+      Array.isArray(v) && !v.some((item) => check(item) === undefined)
+        ? problem('must contain a matching item')
         : undefined,
     )
   }
   if (uniqueItems === true) {
-    checks.push((v, p) =>
+    checks.push((v) =>
       Array.isArray(v) && new Set(v.map((item) => JSON.stringify(item))).size !== v.length
-        ? `${p} must not repeat items`
+        ? problem('must not repeat items')
         : undefined,
     )
   }

@@ -7,10 +7,13 @@ import { CredentialError, CredentialErrorCode } from './errors.js'
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return day <= days
+  // Gregorian leap years (RFC 3339 Appendix C).
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return day <= DAYS[month - 1]! + (leap ? 1 : 0)
 }
 
 /** True for an RFC 3339 date-time with a time zone (`2024-05-01T12:00:00Z`). Leap seconds are refused. */

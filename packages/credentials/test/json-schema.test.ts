@@ -122,3 +122,22 @@ describe('credential type schemas', () => {
     expect(subject(withoutSerial)).toBe('/serialNumber is required')
   })
 })
+
+it('date-time and full-date agree with the calendar for every day of 1899-2101 (property)', async () => {
+  const { isFullDate, isDateTime } = await import('../src/time.js')
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1899, max: 2101 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      (y, m, d) => {
+        const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+        const date = new Date(Date.UTC(y, m - 1, d))
+        const real = m >= 1 && m <= 12 && d >= 1 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+        expect(isFullDate(text)).toBe(real)
+        expect(isDateTime(`${text}T12:00:00Z`)).toBe(real)
+      },
+    ),
+    { numRuns: 2000 },
+  )
+})

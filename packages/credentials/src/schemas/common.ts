@@ -75,7 +75,7 @@ export function credentialSchema(parameters: CredentialSchemaParameters): JsonSc
       validFrom: { type: 'string', format: 'date-time' },
       validUntil: { type: 'string', format: 'date-time' },
       credentialStatus: {
-        anyOf: [STATUS_ENTRY, { type: 'array', minItems: 1, items: STATUS_ENTRY }],
+        anyOf: [{ type: 'array', minItems: 1, items: STATUS_ENTRY }, STATUS_ENTRY],
       },
       credentialSubject: { $ref: '#/$defs/credentialSubject' },
       iss: { $ref: '#/$defs/did' },
