@@ -4,7 +4,7 @@ export type Clock = () => number
 export const systemClock: Clock = () => Date.now()
 
 export interface TtlCacheParameters {
-  /** Most entries kept; the least recently used goes first. */
+  /** Most entries kept; entries not used lately go first. */
   maxEntries: number
   /** How long an entry lives, in milliseconds (an entry may ask for less). */
   ttl: number
@@ -22,8 +22,10 @@ export interface TtlCache<V> {
 }
 
 /**
- * A bounded LRU cache with a time-to-live. Unlike did-resolver's built-in cache, it never
- * grows without bound and never serves an entry past its expiry.
+ * A bounded cache with a time-to-live. Unlike did-resolver's built-in cache, it never grows
+ * without bound and never serves an entry past its expiry. Eviction is CLOCK (second chance),
+ * an approximation of least-recently-used whose hits write nothing but a flag: a warm
+ * verifier reads this cache several times per verification.
  * @throws RangeError for a non-positive `maxEntries` or a negative `ttl`.
  */
 export function createTtlCache<V>(parameters: TtlCacheParameters): TtlCache<V> {
@@ -31,7 +33,16 @@ export function createTtlCache<V>(parameters: TtlCacheParameters): TtlCache<V> {
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
     throw new RangeError('maxEntries must be a positive integer')
   if (!(ttl >= 0)) throw new RangeError('ttl must be a non-negative number of milliseconds')
-  const entries = new Map<string, { value: V; expires: number }>()
+  const entries = new Map<string, { value: V; expires: number; used: boolean }>()
+  function evictOne(): void {
+    // Entries used since the hand last passed get a second chance at the back of the line.
+    for (const [key, entry] of entries) {
+      entries.delete(key)
+      if (!entry.used || clock() >= entry.expires) return
+      entry.used = false
+      entries.set(key, entry)
+    }
+  }
   return {
     get(key) {
       const entry = entries.get(key)
@@ -40,17 +51,15 @@ export function createTtlCache<V>(parameters: TtlCacheParameters): TtlCache<V> {
         entries.delete(key)
         return undefined
       }
-      // Re-insert so that Map order is least recently used first.
-      entries.delete(key)
-      entries.set(key, entry)
+      entry.used = true
       return entry.value
     },
     set(key, value, entryTtl) {
       const life = Math.min(ttl, entryTtl ?? ttl)
       if (!(life > 0)) return
       entries.delete(key)
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string)
-      entries.set(key, { value, expires: clock() + life })
+      if (entries.size >= maxEntries) evictOne()
+      entries.set(key, { value, expires: clock() + life, used: false })
     },
     delete(key) {
       entries.delete(key)

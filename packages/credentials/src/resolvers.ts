@@ -9,7 +9,7 @@ import { type Clock, createTtlCache, systemClock } from './cache.js'
 export interface CreateDidResolverParameters {
   /** Further methods, e.g. `getResolver({ ledgers })` from `@marque/did`. They override key/web. */
   methods?: Record<string, DIDResolver>
-  /** Cache entries (least recently used go first). Default 10 000. */
+  /** Most cache entries (entries not used lately go first). Default 10 000. */
   maxEntries?: number
   /** Milliseconds a resolution is reused. Default 60 000. `0` disables the cache. */
   ttl?: number
