@@ -1,6 +1,6 @@
 // A JSON-RPC proxy on 127.0.0.1 in front of a node, standing in for a public endpoint: it
-// refuses eth_getLogs over too many blocks, rate-limits, can be killed, and records every
-// call so a test can count round trips. Node.js only.
+// refuses eth_getLogs over too many blocks, rate-limits, adds latency, can be killed, and
+// records every call it gets. Node.js only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
@@ -11,6 +11,8 @@ export interface StartRpcProxyParameters {
   maxLogsRange?: number
   /** At most `requests` calls in any `perMs` window; more get HTTP 429. */
   rateLimit?: { requests: number; perMs: number }
+  /** Milliseconds to hold each answer, as a distant endpoint would. Default 0. */
+  latencyMs?: number
   /** Called as each call arrives; may kill the proxy (the call then gets no answer). */
   onCall?: (call: RecordedCall, proxy: RpcProxy) => void
 }
@@ -18,10 +20,6 @@ export interface StartRpcProxyParameters {
 export interface RecordedCall {
   readonly method: string
   readonly params: unknown
-  /** Logical time the call arrived. */
-  readonly arrived: number
-  /** Logical time its answer was sent; undefined while pending or when never answered. */
-  answered: number | undefined
   /** What the proxy answered: forwarded, refused for its range, rate limited, or dropped. */
   outcome: 'forwarded' | 'range' | 'rate' | 'dropped' | undefined
 }
@@ -30,11 +28,6 @@ export interface RpcProxy {
   readonly url: string
   /** Every call so far, in arrival order. */
   readonly calls: readonly RecordedCall[]
-  /**
-   * Sequential round trips the calls since the last reset took: a call belongs to round
-   * 1 + the highest round of any call answered before it arrived.
-   */
-  rounds(): number
   /** Forgets the calls recorded so far. */
   reset(): void
   /** Drops every connection and stops listening, as an endpoint that goes down. */
@@ -43,7 +36,6 @@ export interface RpcProxy {
 
 /** Starts the proxy on a free port of 127.0.0.1. */
 export async function startRpcProxy(parameters: StartRpcProxyParameters): Promise<RpcProxy> {
-  let clock = 0
   let calls: RecordedCall[] = []
   let recent: number[] = []
   const sockets = new Set<Socket>()
@@ -54,19 +46,6 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
     url: '',
     get calls() {
       return calls
-    },
-    rounds() {
-      const round: number[] = []
-      for (let i = 0; i < calls.length; i++) {
-        let r = 1
-        for (let j = 0; j < i; j++) {
-          const before = calls[j]!
-          if (before.answered !== undefined && before.answered < calls[i]!.arrived)
-            r = Math.max(r, round[j]! + 1)
-        }
-        round.push(r)
-      }
-      return Math.max(0, ...round)
     },
     reset() {
       calls = []
@@ -95,19 +74,15 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
       const call: RecordedCall = {
         method: String(c.method),
         params: (c as { params?: unknown }).params,
-        arrived: ++clock,
-        answered: undefined,
         outcome: undefined,
       }
       calls.push(call)
       return call
     })
-    const answer = (status: number, text: string, outcome: RecordedCall['outcome']) => {
+    const answer = async (status: number, text: string, outcome: RecordedCall['outcome']) => {
+      if (parameters.latencyMs) await new Promise((resolve) => setTimeout(resolve, parameters.latencyMs))
       if (dead) return
-      for (const call of recorded) {
-        call.answered = ++clock
-        call.outcome = outcome
-      }
+      for (const call of recorded) call.outcome = outcome
       res.writeHead(status, { 'content-type': 'application/json' }).end(text)
     }
     for (const call of recorded) parameters.onCall?.(call, proxy)
@@ -138,7 +113,7 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
     if (tooWide !== undefined) {
       const id = (tooWide as { id?: unknown }).id ?? null
       const message = `eth_getLogs block range too large: at most ${parameters.maxLogsRange} blocks`
-      answer(200, JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32602, message } }), 'range')
+      await answer(200, JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32602, message } }), 'range')
       return
     }
     try {
@@ -147,9 +122,9 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
         headers: { 'content-type': 'application/json' },
         body,
       })
-      answer(response.status, await response.text(), 'forwarded')
+      await answer(response.status, await response.text(), 'forwarded')
     } catch {
-      answer(502, '', 'forwarded')
+      await answer(502, '', 'forwarded')
     }
   }
 

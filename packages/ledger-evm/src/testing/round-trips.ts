@@ -1,0 +1,44 @@
+// Counts the sequential round trips a client makes, on the client side where causality is
+// exact: a call belongs to round 1 + the highest round of any call that had completed
+// when it was issued. Calls issued together (before any of them answered) share a round.
+import type { Transport } from 'viem'
+
+export interface RoundTripCounter {
+  /** Wraps this transport; give it to the client under test. */
+  readonly transport: Transport
+  /** Sequential round trips since the last reset. */
+  rounds(): number
+  /** The methods called since the last reset, in the order issued. */
+  methods(): string[]
+  reset(): void
+}
+
+export function countRoundTrips(inner: Transport): RoundTripCounter {
+  let completedRound = 0
+  let highest = 0
+  let methods: string[] = []
+  const transport: Transport = (options) => {
+    const wrapped = inner(options)
+    const request: typeof wrapped.request = async (args, requestOptions) => {
+      const round = completedRound + 1
+      highest = Math.max(highest, round)
+      methods.push(args.method)
+      try {
+        return await wrapped.request(args, requestOptions)
+      } finally {
+        completedRound = Math.max(completedRound, round)
+      }
+    }
+    return { ...wrapped, request }
+  }
+  return {
+    transport,
+    rounds: () => highest,
+    methods: () => [...methods],
+    reset() {
+      completedRound = 0
+      highest = 0
+      methods = []
+    },
+  }
+}
