@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { CliError, CliErrorCode } from './errors.js'
+
+/** Where the command reads and writes: injectable so tests run it in-process. */
+export interface Io {
+  stdout: { write(text: string): unknown; isTTY?: boolean }
+  stderr: { write(text: string): unknown; isTTY?: boolean }
+  env: Record<string, string | undefined>
+  cwd: string
+}
+
+/** The configuration file (`marque.config.json`), every member optional. */
+export interface Config {
+  /** The embedded SQLite ledger file. Env: `MARQUE_LEDGER`. Default `./marque.db`. */
+  ledger: string
+  /** The network this ledger anchors. Env: `MARQUE_NETWORK`. Default `default`. */
+  network: string
+  /** Where key files are written by default. Env: `MARQUE_KEYS_DIR`. Default `./keys`. */
+  keysDir: string
+}
+
+export const DEFAULT_CONFIG: Config = { ledger: 'marque.db', network: 'default', keysDir: 'keys' }
+
+/** The options every command takes. */
+export interface GlobalOptions {
+  json?: boolean
+  debug?: boolean
+  config?: string
+  progress?: boolean
+}
+
+export interface Context {
+  io: Io
+  options: GlobalOptions
+  config: Config
+  /** Resolves a path against the working directory. */
+  path(p: string): string
+  /** Prints a result: JSON with --json, else the human lines. */
+  result(data: unknown, human: () => string | string[]): void
+  /** A line of progress or information on stderr (not with --json). */
+  info(line: string): void
+}
+
+const ENV: Record<keyof Config, string> = {
+  ledger: 'MARQUE_LEDGER',
+  network: 'MARQUE_NETWORK',
+  keysDir: 'MARQUE_KEYS_DIR',
+}
+
+/**
+ * Loads the configuration: defaults, then the file (`--config`, `MARQUE_CONFIG`, or
+ * `marque.config.json` in the working directory when present), then environment variables.
+ * Command-line flags override all three where a command offers them.
+ * @throws CliError `CLI_CONFIG` for an unreadable or malformed file or a bad value.
+ */
+export function loadConfig(io: Io, explicitPath?: string): Config {
+  const config: Config = { ...DEFAULT_CONFIG }
+  const named = explicitPath ?? io.env.MARQUE_CONFIG
+  const path = resolve(io.cwd, named ?? 'marque.config.json')
+  if (named !== undefined || existsSync(path)) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'))
+    } catch (cause) {
+      throw new CliError(CliErrorCode.Config, `cannot read the configuration file ${path}`, {
+        cause,
+        hint: 'check that the file exists and is valid JSON',
+      })
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new CliError(CliErrorCode.Config, `the configuration file ${path} must hold a JSON object`)
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+      if (!(key in DEFAULT_CONFIG)) {
+        throw new CliError(CliErrorCode.Config, `unknown configuration key "${key}" in ${path}`, {
+          hint: `known keys: ${Object.keys(DEFAULT_CONFIG).join(', ')}`,
+        })
+      }
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new CliError(CliErrorCode.Config, `configuration key "${key}" must be a non-empty string`)
+      }
+      config[key as keyof Config] = value
+    }
+  }
+  for (const [key, name] of Object.entries(ENV) as [keyof Config, string][]) {
+    const value = io.env[name]
+    if (value !== undefined && value !== '') config[key] = value
+  }
+  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(config.network)) {
+    throw new CliError(CliErrorCode.Config, `the network name "${config.network}" is not valid`, {
+      hint: 'use 1 to 32 lower-case letters, digits or dashes',
+    })
+  }
+  return config
+}
+
+export function createContext(io: Io, options: GlobalOptions): Context {
+  const config = loadConfig(io, options.config)
+  return {
+    io,
+    options,
+    config,
+    path: (p) => resolve(io.cwd, p),
+    result(data, human) {
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(data, jsonReplacer, 2)}\n`)
+        return
+      }
+      const lines = human()
+      io.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`)
+    },
+    info(line) {
+      if (!options.json) io.stderr.write(`${line}\n`)
+    },
+  }
+}
+
+/** JSON for bytes and bigints: bytes as hex, bigints as decimal strings. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
+  if (typeof value === 'bigint') return value.toString()
+  return value
+}
