@@ -66,6 +66,9 @@ const REBROADCAST_EVERY = 4
 export function createSender(context: SenderContext): Sender {
   const { client, account } = context
   let nonce: number | undefined
+  // Signed transactions not known to be mined, by nonce: a reorg can drop one whose append
+  // already resolved (with too few confirmations), and every later nonce then waits on it.
+  const unmined = new Map<number, Hex>()
   // Nonces are taken one send at a time; waiting for confirmations is not serialized.
   let turn: Promise<unknown> = Promise.resolve()
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -114,15 +117,23 @@ export function createSender(context: SenderContext): Sender {
             throw error
           }
         }
+        unmined.set(nonce, raw)
         nonce += 1
-        return { hash, raw }
+        return { hash, raw, nonce: nonce - 1 }
       }
     })
 
   return {
     async send(data, gas) {
-      const { hash, raw } = await broadcast(data, gas)
-      return waitAnchored(context, hash, raw)
+      const sent = await broadcast(data, gas)
+      return waitAnchored(context, sent.hash, async () => {
+        // Not mined yet: broadcast it again with every earlier one the chain lost.
+        const mined = await client.getTransactionCount({ address: account.address, blockTag: 'latest' })
+        for (const n of [...unmined.keys()].sort((a, b) => a - b)) {
+          if (n < mined) unmined.delete(n)
+          else if (n <= sent.nonce) await rebroadcast(client, unmined.get(n)!)
+        }
+      })
     },
   }
 }
@@ -149,9 +160,10 @@ async function resolveFees(context: SenderContext) {
  * Polls until the transaction's block has `confirmations` blocks on top (itself included)
  * and is still the chain's block at that height. A transaction whose block a reorg drops
  * is not anchored: the wait goes on, and the same signed transaction is broadcast again
- * if the node forgot it, until it is mined anew or the time is up.
+ * (with any earlier one of this sender the chain lost, which its nonce waits on) until it
+ * is mined anew or the time is up.
  */
-async function waitAnchored(context: SenderContext, hash: Hex, raw: Hex): Promise<Sent> {
+async function waitAnchored(context: SenderContext, hash: Hex, again: () => Promise<void>): Promise<Sent> {
   const { client } = context
   const deadline = Date.now() + context.timeoutMs
   let polls = 0
@@ -160,7 +172,7 @@ async function waitAnchored(context: SenderContext, hash: Hex, raw: Hex): Promis
     try {
       const receipt = await receiptOf(client, hash)
       if (receipt === null) {
-        if (++polls % REBROADCAST_EVERY === 0) await rebroadcast(client, raw)
+        if (++polls % REBROADCAST_EVERY === 0) await again()
       } else {
         if (receipt.status !== 'success') {
           throw new LedgerError(LedgerErrorCode.InvalidOperation, 'the registry refused the batch', {

@@ -13,34 +13,20 @@ import {
   type LocalAccount,
   toEventSelector,
 } from 'viem'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEvmLedger, type EvmLedger, encodeBatch, registryAbi } from '../src/index.js'
-import { countRoundTrips, type RegistryNode, startRegistryNode, startRpcProxy } from '../src/testing/index.js'
+import { describe, expect, it } from 'vitest'
+import { type EvmLedger, encodeBatch, registryAbi } from '../src/index.js'
+import { countRoundTrips, type RegistryNode, startRpcProxy } from '../src/testing/index.js'
+import { type Chain, useChain } from './fixture.js'
 import { fakeGenesis, random } from './helpers.js'
 
 let node: RegistryNode
 let ledger: EvmLedger
 let stranger: LocalAccount
+let connect: Chain['connect']
 
-const fast = {
-  pollingIntervalMs: 25,
-  batch: { waitMs: 10 },
-  retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
-}
-
-beforeAll(async () => {
-  node = await startRegistryNode()
+useChain(async (chain) => {
+  ;({ node, ledger, connect } = chain)
   stranger = await node.newAccount()
-  ledger = await createEvmLedger({
-    rpcUrl: node.rpcUrl,
-    address: node.registry,
-    account: node.account,
-    ...fast,
-  })
-})
-afterAll(async () => {
-  await ledger?.close()
-  await node?.stop()
 })
 
 const publicClient = () => createPublicClient({ transport: http(node.rpcUrl) })
@@ -77,13 +63,7 @@ async function revertName(batch: Uint8Array): Promise<string | undefined> {
 
 describe('a factory batch', () => {
   it('anchors 1,000 registrations in one transaction under one locator, each resolvable', async () => {
-    const big = await createEvmLedger({
-      rpcUrl: node.rpcUrl,
-      address: node.registry,
-      account: node.account,
-      batch: { maxBytes: 400_000, waitMs: 0 },
-      ...{ pollingIntervalMs: 25 },
-    })
+    const big = await connect(node.account, { batch: { maxBytes: 400_000, waitMs: 0 } })
     const locator = random(6)
     const devices = Array.from({ length: 1000 }, () => fakeGenesis(locator))
     const result = await big.append(devices.map((d) => ({ did: d.did, bytes: d.bytes })))
@@ -209,13 +189,7 @@ describe('junk from a stranger', () => {
 
 describe('a reorg', () => {
   it('does not count an operation seen in a dropped block as anchored', async () => {
-    const deep = await createEvmLedger({
-      rpcUrl: node.rpcUrl,
-      address: node.registry,
-      account: node.account,
-      confirmations: 3,
-      ...fast,
-    })
+    const deep = await connect(node.account, { confirmations: 3 })
     const g = fakeGenesis(random(6))
     await node.test.setAutomine(false)
     try {
@@ -232,7 +206,7 @@ describe('a reorg', () => {
       expect(await deep.read(g.did)).toEqual([])
       expect(settled).toBe(false)
       // The block is replaced by an empty one: the operation is gone from the chain.
-      await publicClient().request({ method: 'anvil_reorg' as 'eth_chainId', params: [1, []] as never })
+      await node.reorg(1)
       expect(await ledger.read(g.did)).toEqual([])
       // The ledger broadcasts the same signed transaction again; it is mined anew.
       await until(async () => Object.keys((await node.test.getTxpoolContent()).pending).length > 0)
@@ -267,12 +241,7 @@ describe('an RPC endpoint', () => {
     const counter = countRoundTrips(http(proxy.url, { retryCount: 0 }))
     try {
       // At most 3 blocks a query, so that operations 4 blocks apart take one query each.
-      const reader = await createEvmLedger({
-        transport: counter.transport,
-        address: node.registry,
-        read: { maxBlockRange: 3 },
-        ...fast,
-      })
+      const reader = await connect(undefined, { transport: counter.transport, read: { maxBlockRange: 3 } })
       for (const [count, gap] of [
         [1, 0],
         [3, 0],
@@ -301,19 +270,14 @@ describe('an RPC endpoint', () => {
     try {
       const did = await history(4, 3) // operations 4 blocks apart: spans 13 blocks
       const expected = await ledger.read(did)
-      const told = await createEvmLedger({
-        transport: counter.transport,
-        address: node.registry,
-        read: { maxBlockRange: 5 },
-        ...fast,
-      })
+      const told = await connect(undefined, { transport: counter.transport, read: { maxBlockRange: 5 } })
       counter.reset()
       proxy.reset()
       expect(await told.read(did)).toEqual(expected)
       expect(counter.rounds()).toBe(2)
       expect(proxy.calls.map((c) => c.outcome)).toEqual(['forwarded', 'forwarded', 'forwarded'])
       // Not told: the wide query is refused, the ledger asks block by block, and remembers.
-      const untold = await createEvmLedger({ transport: counter.transport, address: node.registry, ...fast })
+      const untold = await connect(undefined, { transport: counter.transport })
       counter.reset()
       proxy.reset()
       expect(await untold.read(did)).toEqual(expected)
@@ -336,11 +300,9 @@ describe('an RPC endpoint', () => {
     const expected = await ledger.read(did)
     const proxy = await startRpcProxy({ target: node.rpcUrl, rateLimit: { requests: 2, perMs: 100 } })
     try {
-      const reader = await createEvmLedger({
+      const reader = await connect(undefined, {
         rpcUrl: proxy.url,
-        address: node.registry,
         read: { maxBlockRange: 1 },
-        ...fast,
         retry: { attempts: 8, baseDelayMs: 50, maxDelayMs: 400 },
       })
       proxy.reset()
@@ -360,7 +322,7 @@ describe('an RPC endpoint', () => {
         if (call.method === 'eth_getLogs') void p.kill()
       },
     })
-    const reader = await createEvmLedger({ rpcUrl: proxy.url, address: node.registry, ...fast })
+    const reader = await connect(undefined, { rpcUrl: proxy.url })
     const error = await reader.read(did).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LedgerError)
     expect((error as LedgerError).code).toBe(LedgerErrorCode.Unavailable)
@@ -372,9 +334,7 @@ describe('an RPC endpoint', () => {
   it('turns an endpoint down from the start into LEDGER_UNAVAILABLE', async () => {
     const proxy = await startRpcProxy({ target: node.rpcUrl })
     await proxy.kill()
-    await expect(
-      createEvmLedger({ rpcUrl: proxy.url, address: node.registry, ...fast }),
-    ).rejects.toMatchObject({
+    await expect(connect(undefined, { rpcUrl: proxy.url })).rejects.toMatchObject({
       code: LedgerErrorCode.Unavailable,
     })
   })

@@ -1,25 +1,16 @@
 import { LedgerErrorCode } from '@marque/ledger'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEvmLedger, type EvmLedger } from '../src/index.js'
-import { type RegistryNode, startRegistryNode } from '../src/testing/index.js'
+import { describe, expect, it } from 'vitest'
+import type { EvmLedger } from '../src/index.js'
+import type { RegistryNode } from '../src/testing/index.js'
+import { type Chain, useChain } from './fixture.js'
 import { fakeGenesis, random } from './helpers.js'
 
 let node: RegistryNode
 let ledger: EvmLedger
+let connect: Chain['connect']
 
-beforeAll(async () => {
-  node = await startRegistryNode()
-  ledger = await createEvmLedger({
-    rpcUrl: node.rpcUrl,
-    address: node.registry,
-    account: node.account,
-    pollingIntervalMs: 50,
-    batch: { waitMs: 20 },
-  })
-})
-afterAll(async () => {
-  await ledger?.close()
-  await node?.stop()
+useChain((chain) => {
+  ;({ node, ledger, connect } = chain)
 })
 
 describe('EVM ledger against anvil', () => {
@@ -47,11 +38,7 @@ describe('EVM ledger against anvil', () => {
   })
 
   it('refuses to append once closed', async () => {
-    const other = await createEvmLedger({
-      rpcUrl: node.rpcUrl,
-      address: node.registry,
-      account: node.account,
-    })
+    const other = await connect(node.account)
     await other.close()
     await expect(other.append([{ did: 'did:example:a', bytes: random(3) }])).rejects.toMatchObject({
       code: LedgerErrorCode.Closed,

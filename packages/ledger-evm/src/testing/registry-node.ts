@@ -25,6 +25,13 @@ export interface RegistryNode {
   readonly deployedAt: bigint
   /** A new account holding 100 ether. */
   newAccount(): Promise<LocalAccount>
+  /**
+   * Replaces the last `depth` blocks by as many empty ones (anvil_reorg): their
+   * transactions are gone from the chain and from the pool.
+   */
+  reorg(depth: number): Promise<void>
+  /** The latest block number. */
+  blockNumber(): Promise<bigint>
   /** Stops anvil. */
   stop(): Promise<void>
 }
@@ -44,9 +51,8 @@ export async function startRegistryNode(parameters: StartAnvilParameters = {}): 
       return account
     }
     const account = await newAccount()
-    const chainId = await createPublicClient({
-      transport: http(anvil.rpcUrl, { retryCount: 0 }),
-    }).getChainId()
+    const client = createPublicClient({ transport: http(anvil.rpcUrl, { retryCount: 0 }) })
+    const chainId = await client.getChainId()
     const deployed = await deployRegistry({ rpcUrl: anvil.rpcUrl, account })
     return {
       anvil,
@@ -57,6 +63,11 @@ export async function startRegistryNode(parameters: StartAnvilParameters = {}): 
       registry: deployed.address,
       deployedAt: deployed.blockNumber,
       newAccount,
+      async reorg(depth) {
+        // anvil_reorg(depth, transactions to put in the new blocks): none.
+        await test.request({ method: 'anvil_reorg', params: [depth, []] } as never)
+      },
+      blockNumber: () => client.getBlockNumber({ cacheTime: 0 }),
       stop: () => anvil.stop(),
     }
   } catch (error) {
