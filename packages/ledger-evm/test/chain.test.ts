@@ -15,9 +15,9 @@ import {
 } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { type EvmLedger, encodeBatch, registryAbi } from '../src/index.js'
-import { countRoundTrips, type RegistryNode, startRpcProxy } from '../src/testing/index.js'
+import { countRoundTrips, type RegistryNode, startRpcProxy, testCreate } from '../src/testing/index.js'
 import { type Chain, useChain } from './fixture.js'
-import { fakeGenesis, random } from './helpers.js'
+import { random } from './helpers.js'
 
 let node: RegistryNode
 let ledger: EvmLedger
@@ -65,7 +65,7 @@ describe('a factory batch', () => {
   it('anchors 1,000 registrations in one transaction under one locator, each resolvable', async () => {
     const big = await connect(node.account, { batch: { maxBytes: 400_000, waitMs: 0 } })
     const locator = random(6)
-    const devices = Array.from({ length: 1000 }, () => fakeGenesis(locator))
+    const devices = Array.from({ length: 1000 }, () => testCreate({ locator: locator }))
     const result = await big.append(devices.map((d) => ({ did: d.did, bytes: d.bytes })))
     expect(result.positions).toHaveLength(1000)
     expect(result.positions.every((p, i) => i === 0 || p > result.positions[i - 1]!)).toBe(true)
@@ -90,9 +90,9 @@ describe('a factory batch', () => {
 
   it('gathers concurrent appends into one transaction, each keeping its own positions', async () => {
     const locator = random(6)
-    const a = fakeGenesis(locator)
-    const b = fakeGenesis(locator)
-    const c = fakeGenesis(random(6))
+    const a = testCreate({ locator: locator })
+    const b = testCreate({ locator: locator })
+    const c = testCreate({ locator: random(6) })
     const [ra, rb, rc] = await Promise.all([
       ledger.append([{ did: a.did, bytes: a.bytes }]),
       ledger.append([
@@ -111,7 +111,7 @@ describe('a factory batch', () => {
 describe('junk from a stranger', () => {
   it('never hides, reorders or blocks a DID’s operations', async () => {
     const locator = random(6)
-    const victim = fakeGenesis(locator)
+    const victim = testCreate({ locator: locator })
     const victimKey = ledger.keyOf(victim.did)
     // Junk first: under the victim's key, and genesis-looking records under its locator.
     await strangerAnchors(
@@ -160,7 +160,7 @@ describe('junk from a stranger', () => {
   })
 
   it('cannot pass off logs of another contract as the registry’s', async () => {
-    const victim = fakeGenesis(random(6))
+    const victim = testCreate({ locator: random(6) })
     await ledger.append([{ did: victim.did, bytes: victim.bytes }])
     // A contract of the stranger's that emits the registry's event signature with the
     // victim's key: LOG2(calldata[64:], topic0 = calldata[0:32], topic1 = calldata[32:64]).
@@ -190,7 +190,7 @@ describe('junk from a stranger', () => {
 describe('a reorg', () => {
   it('does not count an operation seen in a dropped block as anchored', async () => {
     const deep = await connect(node.account, { confirmations: 3 })
-    const g = fakeGenesis(random(6))
+    const g = testCreate({ locator: random(6) })
     await node.test.setAutomine(false)
     try {
       let settled = false
@@ -227,7 +227,7 @@ describe('a reorg', () => {
 describe('an RPC endpoint', () => {
   /** A DID with `count` operations, one a block, `gap` empty blocks between them. */
   async function history(count: number, gap: number) {
-    const g = fakeGenesis(random(6))
+    const g = testCreate({ locator: random(6) })
     await ledger.append([{ did: g.did, bytes: g.bytes }])
     for (let i = 1; i < count; i++) {
       if (gap > 0) await node.test.mine({ blocks: gap })

@@ -3,9 +3,9 @@
 import { http } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { createEvmIndex, type EvmLedger } from '../src/index.js'
-import { countRoundTrips, type RegistryNode, startRpcProxy } from '../src/testing/index.js'
+import { countRoundTrips, type RegistryNode, startRpcProxy, testCreate } from '../src/testing/index.js'
 import { type Chain, fast, useChain } from './fixture.js'
-import { fakeGenesis, random } from './helpers.js'
+import { random } from './helpers.js'
 
 let node: RegistryNode
 let ledger: EvmLedger
@@ -17,7 +17,7 @@ useChain((chain) => {
 
 describe('local index', () => {
   it('syncs from the registry’s deployment, then only from the last block it saw', async () => {
-    const g = fakeGenesis(random(6))
+    const g = testCreate({ locator: random(6) })
     await ledger.append([{ did: g.did, bytes: g.bytes }])
     const counter = countRoundTrips(http(node.rpcUrl, { retryCount: 0 }))
     const index = createEvmIndex({ transport: counter.transport, address: node.registry, maxAgeMs: 60_000 })
@@ -48,7 +48,7 @@ describe('local index', () => {
   it('drops what a reorg removed', async () => {
     const index = createEvmIndex({ rpcUrl: node.rpcUrl, address: node.registry, maxAgeMs: 60_000 })
     await index.sync()
-    const g = fakeGenesis(random(6))
+    const g = testCreate({ locator: random(6) })
     const key = ledger.keyOf(g.did)
     await ledger.append([{ did: g.did, bytes: g.bytes }])
     await index.sync()
@@ -60,7 +60,7 @@ describe('local index', () => {
     expect(await index.read(g.did, key)).toEqual([])
     // The next append makes the ledger broadcast the lost transaction again (its nonce
     // comes first): the operation is anchored anew, at a new position.
-    const other = fakeGenesis(random(6))
+    const other = testCreate({ locator: random(6) })
     await ledger.append([{ did: other.did, bytes: other.bytes }])
     await index.sync()
     expect((await index.read(other.did, ledger.keyOf(other.did))).map((o) => o.bytes)).toEqual([other.bytes])
@@ -75,7 +75,7 @@ describe('local index', () => {
     try {
       const dids: string[] = []
       for (let i = 0; i < 5; i++) {
-        const g = fakeGenesis(random(6))
+        const g = testCreate({ locator: random(6) })
         await ledger.append([{ did: g.did, bytes: g.bytes }])
         await node.test.mine({ blocks: 6 })
         dids.push(g.did)

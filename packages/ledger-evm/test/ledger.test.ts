@@ -2,8 +2,9 @@ import { LedgerErrorCode } from '@marque/ledger'
 import { describe, expect, it } from 'vitest'
 import type { EvmLedger } from '../src/index.js'
 import type { RegistryNode } from '../src/testing/index.js'
+import { testCreate } from '../src/testing/index.js'
 import { type Chain, useChain } from './fixture.js'
-import { fakeGenesis, random } from './helpers.js'
+import { random } from './helpers.js'
 
 let node: RegistryNode
 let ledger: EvmLedger
@@ -21,7 +22,7 @@ describe('EVM ledger against anvil', () => {
 
   it('anchors a genesis and a later operation and reads them back in order', async () => {
     const locator = random(6)
-    const g = fakeGenesis(locator)
+    const g = testCreate({ locator: locator })
     const later = random(120)
     const first = await ledger.append([{ did: g.did, bytes: g.bytes }])
     const second = await ledger.append([{ did: g.did, bytes: later }])
@@ -34,7 +35,7 @@ describe('EVM ledger against anvil', () => {
   })
 
   it('reads nothing for a DID it never saw', async () => {
-    expect(await ledger.read(fakeGenesis(random(6)).did)).toEqual([])
+    expect(await ledger.read(testCreate({ locator: random(6) }).did)).toEqual([])
   })
 
   it('refuses to append once closed', async () => {

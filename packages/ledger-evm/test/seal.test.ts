@@ -21,8 +21,9 @@ import {
   signSetSealerRequest,
 } from '../src/index.js'
 import type { RegistryNode } from '../src/testing/index.js'
+import { testCreate, testDeactivate } from '../src/testing/index.js'
 import { type Chain, useChain } from './fixture.js'
-import { marqueDeactivate, marqueGenesis, random } from './helpers.js'
+import { random } from './helpers.js'
 
 let node: RegistryNode
 let service: EvmLedger // the manufacturer's anchoring service: pays gas, relays
@@ -51,7 +52,7 @@ async function code(promise: Promise<unknown>): Promise<[string | undefined, str
 
 async function registered(anchorAccount = owner.address) {
   const locator = random(6)
-  const genesis = marqueGenesis(locator, anchorAccount)
+  const genesis = testCreate({ locator: locator, anchorAccount: anchorAccount })
   await service.append([{ did: genesis.did, bytes: genesis.bytes }])
   return { ...genesis, locator }
 }
@@ -59,8 +60,8 @@ async function registered(anchorAccount = owner.address) {
 describe('sealing', () => {
   it('anchors the deactivation and refuses every later operation for the DID', async () => {
     const g = await registered()
-    const sibling = marqueGenesis(g.locator, owner.address)
-    const deactivate = marqueDeactivate()
+    const sibling = testCreate({ locator: g.locator, anchorAccount: owner.address })
+    const deactivate = testDeactivate()
     const sealed = await ownerLedger.seal({ did: g.did, genesis: g.bytes, operation: deactivate })
     expect(await service.sealerOf(g.did)).toEqual({ sealer: undefined, nonce: 0n, sealed: true })
     const ops = await service.read(g.did)
@@ -76,7 +77,7 @@ describe('sealing', () => {
       'registry',
     ])
     expect(
-      await code(strangerLedger.seal({ did: g.did, genesis: g.bytes, operation: marqueDeactivate() })),
+      await code(strangerLedger.seal({ did: g.did, genesis: g.bytes, operation: testDeactivate() })),
     ).toEqual([LedgerErrorCode.InvalidOperation, 'DidSealed'])
     // Straight to the contract, from any account: refused too.
     const wallet = createWalletClient({ transport: http(node.rpcUrl), account: stranger, chain: undefined })
@@ -98,7 +99,7 @@ describe('sealing', () => {
 
   it('lets only the anchor account its genesis names seal it', async () => {
     const g = await registered()
-    const deactivate = marqueDeactivate()
+    const deactivate = testDeactivate()
     expect(await code(strangerLedger.seal({ did: g.did, genesis: g.bytes, operation: deactivate }))).toEqual([
       LedgerErrorCode.InvalidOperation,
       'NotSealer',
@@ -109,7 +110,7 @@ describe('sealing', () => {
       LedgerErrorCode.InvalidOperation,
       'InvalidGenesis',
     ])
-    const unnamed = marqueGenesis(random(6))
+    const unnamed = testCreate({ locator: random(6) })
     await service.append([{ did: unnamed.did, bytes: unnamed.bytes }])
     expect(
       await code(ownerLedger.seal({ did: unnamed.did, genesis: unnamed.bytes, operation: deactivate })),
@@ -129,7 +130,7 @@ describe('sealing', () => {
   it('takes a relayed seal signed for this chain and this registry only', async () => {
     const device = await node.newAccount() // holds ether it never spends
     const g = await registered(device.address)
-    const deactivate = marqueDeactivate()
+    const deactivate = testDeactivate()
     const key = service.keyOf(g.did)
     const request = { account: device, key, operation: deactivate }
     const otherChain = await signSealRequest({
@@ -151,7 +152,7 @@ describe('sealing', () => {
     // The same signature over another operation: refused.
     expect(
       await code(
-        service.seal({ did: g.did, genesis: g.bytes, operation: marqueDeactivate(), signature: good }),
+        service.seal({ did: g.did, genesis: g.bytes, operation: testDeactivate(), signature: good }),
       ),
     ).toEqual([LedgerErrorCode.InvalidOperation, 'NotSealer'])
     // The twin of a valid signature (s → n − s, EIP-2): refused.
@@ -198,10 +199,10 @@ describe('sealing', () => {
     ])
     // The genesis's account has no right left; the buyer has it, without the genesis.
     expect(
-      await code(ownerLedger.seal({ did: g.did, genesis: g.bytes, operation: marqueDeactivate() })),
+      await code(ownerLedger.seal({ did: g.did, genesis: g.bytes, operation: testDeactivate() })),
     ).toEqual([LedgerErrorCode.InvalidOperation, 'NotSealer'])
     const buyerLedger = await connect(buyer)
-    await buyerLedger.seal({ did: g.did, operation: marqueDeactivate() })
+    await buyerLedger.seal({ did: g.did, operation: testDeactivate() })
     expect(await code(buyerLedger.setSealer({ did: g.did, sealer: owner.address }))).toEqual([
       LedgerErrorCode.InvalidOperation,
       'DidSealed',

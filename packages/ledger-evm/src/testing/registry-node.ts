@@ -2,12 +2,19 @@
 // deployed registry. Node.js only.
 import {
   type Address,
+  type Chain,
   createPublicClient,
   createTestClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
   http,
   type LocalAccount,
+  type PublicClient,
   parseEther,
   type TestClient,
+  type Transport,
+  type WalletClient,
 } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { deployRegistry } from '../deploy.js'
@@ -17,6 +24,8 @@ export interface RegistryNode {
   readonly anvil: Anvil
   readonly rpcUrl: string
   readonly chainId: number
+  /** The hardfork anvil runs (its default unless `--hardfork` was passed). */
+  readonly hardfork: string
   /** anvil's own calls (mine, snapshot, setBalance...). */
   readonly test: TestClient<'anvil'>
   /** A funded account that deployed the registry. */
@@ -32,6 +41,12 @@ export interface RegistryNode {
   reorg(depth: number): Promise<void>
   /** The latest block number. */
   blockNumber(): Promise<bigint>
+  /** Gas a mined transaction used. */
+  gasUsed(hash: string): Promise<number>
+  /** A client of the node, through `transport` when given. */
+  publicClient(transport?: Transport): PublicClient
+  /** A client that signs with `account` (chain id from the node). */
+  walletClient(account: LocalAccount): WalletClient<Transport, Chain, LocalAccount>
   /** Stops anvil. */
   stop(): Promise<void>
 }
@@ -51,13 +66,18 @@ export async function startRegistryNode(parameters: StartAnvilParameters = {}): 
       return account
     }
     const account = await newAccount()
-    const client = createPublicClient({ transport: http(anvil.rpcUrl, { retryCount: 0 }) })
+    const client: PublicClient = createPublicClient({
+      transport: http(anvil.rpcUrl, { retryCount: 0 }),
+      pollingInterval: 50,
+    })
     const chainId = await client.getChainId()
+    const info = (await test.request({ method: 'anvil_nodeInfo' } as never)) as { hardFork?: string }
     const deployed = await deployRegistry({ rpcUrl: anvil.rpcUrl, account })
     return {
       anvil,
       rpcUrl: anvil.rpcUrl,
       chainId,
+      hardfork: String(info.hardFork ?? 'unknown'),
       test,
       account,
       registry: deployed.address,
@@ -68,6 +88,23 @@ export async function startRegistryNode(parameters: StartAnvilParameters = {}): 
         await test.request({ method: 'anvil_reorg', params: [depth, []] } as never)
       },
       blockNumber: () => client.getBlockNumber({ cacheTime: 0 }),
+      async gasUsed(hash) {
+        return Number((await client.getTransactionReceipt({ hash: hash as Hex })).gasUsed)
+      },
+      publicClient: (transport) =>
+        transport === undefined ? client : createPublicClient({ transport, pollingInterval: 50 }),
+      walletClient: (account) =>
+        createWalletClient({
+          account,
+          chain: defineChain({
+            id: chainId,
+            name: 'anvil',
+            nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+            rpcUrls: { default: { http: [anvil.rpcUrl] } },
+          }),
+          transport: http(anvil.rpcUrl, { retryCount: 0 }),
+          pollingInterval: 50,
+        }),
       stop: () => anvil.stop(),
     }
   } catch (error) {

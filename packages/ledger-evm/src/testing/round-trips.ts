@@ -1,7 +1,7 @@
 // Counts the sequential round trips a client makes, on the client side where causality is
 // exact: a call belongs to round 1 + the highest round of any call that had completed
 // when it was issued. Calls issued together (before any of them answered) share a round.
-import type { Transport } from 'viem'
+import { http, type Transport } from 'viem'
 
 export interface RoundTripCounter {
   /** Wraps this transport; give it to the client under test. */
@@ -13,12 +13,14 @@ export interface RoundTripCounter {
   reset(): void
 }
 
-export function countRoundTrips(inner: Transport): RoundTripCounter {
+/** Counts the round trips made through `inner`: a transport, or an RPC URL (http). */
+export function countRoundTrips(inner: Transport | string): RoundTripCounter {
+  const base: Transport = typeof inner === 'string' ? http(inner, { retryCount: 0 }) : inner
   let completedRound = 0
   let highest = 0
   let methods: string[] = []
   const transport: Transport = (options) => {
-    const wrapped = inner(options)
+    const wrapped = base(options)
     const request: typeof wrapped.request = async (args, requestOptions) => {
       const round = completedRound + 1
       highest = Math.max(highest, round)
