@@ -1,7 +1,7 @@
-import { getBackend } from './backend.js'
+import { activeBackend } from './backend.js'
 import { bytesOf } from './bytes.js'
 import { CryptoError, CryptoErrorCode } from './errors.js'
-import { isNonCanonicalFieldElement, isSmallOrderEd25519 } from './points.js'
+import { isEd25519Point, isNonCanonicalFieldElement, isSmallOrderEd25519 } from './points.js'
 import { randomBytes } from './random.js'
 
 export const ED25519_PUBLIC_KEY_LENGTH = 32
@@ -23,22 +23,27 @@ export function isCanonicalScalar(s: Uint8Array): boolean {
   return false // equal to L
 }
 
-/** Why a 32-byte string is not an acceptable Ed25519 public key, or undefined if it is. */
-export function ed25519PublicKeyProblem(publicKey: Uint8Array): string | undefined {
-  if (isNonCanonicalFieldElement(publicKey))
-    return 'its y-coordinate is not reduced modulo p (non-canonical encoding)'
-  if (isSmallOrderEd25519(publicKey)) return 'it is a point of small order'
-  return undefined
+/** True when a 32-byte point encoding breaks the encoding rules: y ≥ p, or small order. */
+function isRejectedPoint(bytes: Uint8Array): boolean {
+  return isNonCanonicalFieldElement(bytes) || isSmallOrderEd25519(bytes)
 }
 
 /**
- * Checks that `publicKey` is an acceptable Ed25519 public key and returns it.
+ * Checks that `publicKey` is an acceptable Ed25519 public key and returns it: 32 bytes, a
+ * canonical encoding (y < p), a point on the curve, not of small order.
  * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH` for anything but 32
- *   bytes; `CRYPTO_INVALID_KEY` for a non-canonical encoding or a point of small order.
+ *   bytes; `CRYPTO_INVALID_KEY` for a non-canonical encoding, a point that is not on the
+ *   curve, or a point of small order.
  */
 export function assertEd25519PublicKey(publicKey: Uint8Array, name = 'publicKey'): Uint8Array {
   bytesOf(publicKey, ED25519_PUBLIC_KEY_LENGTH, name)
-  const problem = ed25519PublicKeyProblem(publicKey)
+  const problem = isNonCanonicalFieldElement(publicKey)
+    ? 'its y-coordinate is not reduced modulo p (non-canonical encoding)'
+    : isSmallOrderEd25519(publicKey)
+      ? 'it is a point of small order'
+      : !isEd25519Point(publicKey)
+        ? 'it is not a point on the curve'
+        : undefined
   if (problem !== undefined) {
     throw new CryptoError(CryptoErrorCode.InvalidKey, `${name} is not a valid Ed25519 public key: ${problem}`)
   }
@@ -54,8 +59,9 @@ export function generateEd25519Seed(): Uint8Array {
  * The Ed25519 public key of a 32-byte seed (RFC 8032 §5.1.5).
  * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH`.
  */
-export function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
-  return getBackend().ed25519PublicKey(bytesOf(seed, ED25519_SEED_LENGTH, 'seed'))
+export async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
+  bytesOf(seed, ED25519_SEED_LENGTH, 'seed')
+  return (await activeBackend()).ed25519PublicKey(seed)
 }
 
 /**
@@ -63,9 +69,10 @@ export function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
  * the seed out of reach.
  * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH`.
  */
-export function ed25519Sign(message: Uint8Array, seed: Uint8Array): Promise<Uint8Array> {
+export async function ed25519Sign(message: Uint8Array, seed: Uint8Array): Promise<Uint8Array> {
   bytesOf(message, undefined, 'message')
-  return getBackend().ed25519Signer(bytesOf(seed, ED25519_SEED_LENGTH, 'seed'))(message)
+  bytesOf(seed, ED25519_SEED_LENGTH, 'seed')
+  return (await activeBackend()).ed25519Signer(seed)(message)
 }
 
 /**
@@ -85,9 +92,8 @@ export async function ed25519Verify(
   bytesOf(signature, ED25519_SIGNATURE_LENGTH, 'signature')
   bytesOf(message, undefined, 'message')
   bytesOf(publicKey, ED25519_PUBLIC_KEY_LENGTH, 'publicKey')
+  // RFC 8032 §5.1.7 step 1 and our stricter rules, checked here so every backend agrees.
   if (!isCanonicalScalar(signature.subarray(32))) return false
-  if (ed25519PublicKeyProblem(publicKey) !== undefined) return false
-  const r = signature.subarray(0, 32)
-  if (isNonCanonicalFieldElement(r) || isSmallOrderEd25519(r)) return false
-  return getBackend().ed25519Verify(signature, message, publicKey)
+  if (isRejectedPoint(publicKey) || isRejectedPoint(signature.subarray(0, 32))) return false
+  return (await activeBackend()).ed25519Verify(signature, message, publicKey)
 }

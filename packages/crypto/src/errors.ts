@@ -39,6 +39,9 @@ export const CryptoErrorCode = {
   WeakSharedSecret: 'CRYPTO_WEAK_SHARED_SECRET',
   /** AEAD decryption failed: wrong key, nonce or associated data, or tampered ciphertext. */
   DecryptFailed: 'CRYPTO_DECRYPT_FAILED',
+  /** Text is not valid in its encoding: hex with a non-hex digit or an odd length, base64url
+   * with padding, another alphabet or non-zero trailing bits. */
+  InvalidEncoding: 'CRYPTO_INVALID_ENCODING',
   /** A multibase string does not use the expected base (`z`, base58btc). */
   InvalidMultibase: 'CRYPTO_INVALID_MULTIBASE',
   /** A multicodec prefix does not name the expected key type. */

@@ -12,8 +12,8 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   return getBackend().hmacSha256(bytesOf(key, undefined, 'key'), bytesOf(data, undefined, 'data'))
 }
 
-/** The longest output HKDF-SHA-256 can produce: 255 blocks (RFC 5869 §2.3). */
-export const HKDF_MAX_LENGTH = 255 * 32
+/** The longest output HKDF-SHA-256 can produce: 255 blocks of 32 bytes (RFC 5869 §2.3). */
+export const HKDF_MAX_LENGTH = 8160
 
 /**
  * HKDF-SHA-256 (RFC 5869): extract with `salt`, expand with `info` to `length` bytes.

@@ -1,8 +1,10 @@
 // @marque/crypto: the one cipher suite (Ed25519, X25519, SHA-256, HKDF, ChaCha20-Poly1305),
 // signers, and the key encodings DID documents use. Explicit exports: the list is tested.
 export { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, aeadOpen, aeadSeal } from './aead.js'
-export type { BackendName, CryptoBackend } from './backend.js'
-export { availableBackends, getBackend, useBackend } from './backend.js'
+export type { BackendName, CryptoBackend, SelectBackendParameters } from './backend.js'
+export { availableBackends, getBackend, selectBackend, useBackend } from './backend.js'
+export type { CreateWebCryptoBackendParameters } from './backends/webcrypto.js'
+export { createWebCryptoBackend } from './backends/webcrypto.js'
 export { bytesOf, concatBytes, constantTimeEqual, fromHex, toHex, utf8 } from './bytes.js'
 export {
   assertEd25519PublicKey,
@@ -29,7 +31,13 @@ export {
 export type { DecodedMultikey, KeyType } from './multikey.js'
 export { decodeMultikey, encodeMultikey, MULTICODEC, toDidKey } from './multikey.js'
 export { MAX_RANDOM_BYTES, randomBytes } from './random.js'
-export type { CreateSignerParameters, DefineSignerParameters, SignatureAlgorithm, Signer } from './signer.js'
+export type {
+  CreateSignerParameters,
+  DefineSignerParameters,
+  GenerateSignerParameters,
+  SignatureAlgorithm,
+  Signer,
+} from './signer.js'
 export { createSigner, defineSigner, exportSecretKey, generateSigner, withKeyId } from './signer.js'
 export type { X25519KeyPair } from './x25519.js'
 export {

@@ -1,6 +1,11 @@
-import { getBackend } from './backend.js'
-import { bytesOf } from './bytes.js'
-import { assertEd25519PublicKey, ED25519_SEED_LENGTH, generateEd25519Seed } from './ed25519.js'
+import { activeBackend } from './backend.js'
+import { bytesOf, objectOf, stringOf } from './bytes.js'
+import {
+  assertEd25519PublicKey,
+  ED25519_SEED_LENGTH,
+  ED25519_SIGNATURE_LENGTH,
+  generateEd25519Seed,
+} from './ed25519.js'
 import { CryptoError, CryptoErrorCode } from './errors.js'
 import { encodeMultikey } from './multikey.js'
 
@@ -16,7 +21,7 @@ export type Signer = ((data: Uint8Array) => Promise<Uint8Array>) & {
   /** Names the key: a DID URL once the key is in a DID document, its multikey before. */
   readonly keyId: string
   readonly algorithm: SignatureAlgorithm
-  /** The 32-byte Ed25519 public key. */
+  /** The 32-byte Ed25519 public key (do not modify it). */
   readonly publicKey: Uint8Array
 }
 
@@ -30,17 +35,44 @@ export interface DefineSignerParameters {
 
 const secrets = new WeakMap<Signer, Uint8Array>()
 
+function keyIdOf(value: unknown): string {
+  const keyId = stringOf(value, 'keyId')
+  if (keyId.length === 0) throw new CryptoError(CryptoErrorCode.InvalidLength, 'keyId must not be empty')
+  return keyId
+}
+
 /**
  * Wraps an external signing function (a secure element, HSM or KMS) as a {@link Signer}.
- * @throws CryptoError `CRYPTO_INVALID_KEY` / `CRYPTO_INVALID_LENGTH` for a bad public key.
+ * The signer checks its input is bytes and that `sign` returned 64 bytes; its string, JSON
+ * and inspected forms show the key id and public key only.
+ * @throws CryptoError `CRYPTO_INVALID_TYPE` when `sign` is not a function or `keyId` not a
+ *   string; `CRYPTO_INVALID_LENGTH` for an empty `keyId`; `CRYPTO_INVALID_KEY` /
+ *   `CRYPTO_INVALID_LENGTH` for a bad public key. The signer rejects with
+ *   `CRYPTO_INVALID_TYPE` for data that is not bytes and `CRYPTO_INVALID_LENGTH` when `sign`
+ *   returns anything but 64 bytes.
  */
 export function defineSigner(parameters: DefineSignerParameters): Signer {
-  const publicKey = assertEd25519PublicKey(parameters.publicKey).slice()
-  const keyId = parameters.keyId ?? encodeMultikey(publicKey, 'Ed25519')
+  objectOf(parameters, 'parameters')
   const sign = parameters.sign
+  if (typeof sign !== 'function') {
+    throw new CryptoError(CryptoErrorCode.InvalidType, 'sign must be a function')
+  }
+  const publicKey = assertEd25519PublicKey(parameters.publicKey).slice()
+  const multikey = encodeMultikey(publicKey, 'Ed25519')
+  const keyId = parameters.keyId === undefined ? multikey : keyIdOf(parameters.keyId)
   const signer = async (data: Uint8Array): Promise<Uint8Array> =>
-    bytesOf(await sign(bytesOf(data, undefined, 'data')), 64, 'signature')
-  return Object.freeze(Object.assign(signer, { keyId, algorithm: 'Ed25519' as const, publicKey }))
+    bytesOf(await sign(bytesOf(data, undefined, 'data')), ED25519_SIGNATURE_LENGTH, 'signature')
+  const describe = `Signer(Ed25519, ${keyId})`
+  return Object.freeze(
+    Object.assign(signer, {
+      keyId,
+      algorithm: 'Ed25519' as const,
+      publicKey,
+      toString: () => describe,
+      toJSON: () => ({ keyId, algorithm: 'Ed25519', publicKeyMultibase: multikey }),
+      [Symbol.for('nodejs.util.inspect.custom')]: () => describe,
+    }),
+  )
 }
 
 export interface CreateSignerParameters {
@@ -50,17 +82,19 @@ export interface CreateSignerParameters {
 }
 
 /**
- * An in-memory Ed25519 signer. The seed stays inside; only {@link exportSecretKey} gives
- * it back. The signer's string form and JSON show only public parts.
- * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH` for a bad seed.
+ * An in-memory Ed25519 signer, on the backend in use when it is made. The seed stays
+ * inside; only {@link exportSecretKey} gives it back. The signer's string form and JSON
+ * show only public parts.
+ * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH` for a bad seed or key id.
  */
 export async function createSigner(parameters: CreateSignerParameters): Promise<Signer> {
+  objectOf(parameters, 'parameters')
   const seed = bytesOf(parameters.secretKey, ED25519_SEED_LENGTH, 'secretKey').slice()
-  const backend = getBackend()
+  if (parameters.keyId !== undefined) keyIdOf(parameters.keyId)
+  const backend = await activeBackend()
   const publicKey = await backend.ed25519PublicKey(seed)
-  const sign = backend.ed25519Signer(seed)
   const signer = defineSigner({
-    sign,
+    sign: backend.ed25519Signer(seed),
     publicKey,
     ...(parameters.keyId === undefined ? {} : { keyId: parameters.keyId }),
   })
@@ -68,17 +102,31 @@ export async function createSigner(parameters: CreateSignerParameters): Promise<
   return signer
 }
 
+export interface GenerateSignerParameters {
+  keyId?: string
+}
+
 /** A new in-memory signer with a fresh random key. */
-export function generateSigner(parameters: { keyId?: string } = {}): Promise<Signer> {
-  return createSigner({ secretKey: generateEd25519Seed(), ...parameters })
+export function generateSigner(parameters: GenerateSignerParameters = {}): Promise<Signer> {
+  objectOf(parameters, 'parameters')
+  return createSigner({ ...parameters, secretKey: generateEd25519Seed() })
 }
 
 /**
  * The same key under another key id (for example its DID URL once registered).
  * An in-memory signer stays exportable.
+ * @throws CryptoError `CRYPTO_INVALID_TYPE` when `signer` is not a signer or `keyId` not a
+ *   string; `CRYPTO_INVALID_LENGTH` for an empty `keyId`.
  */
 export function withKeyId(signer: Signer, keyId: string): Signer {
-  const next = defineSigner({ sign: (data) => signer(data), publicKey: signer.publicKey, keyId })
+  if (typeof signer !== 'function' || !(signer.publicKey instanceof Uint8Array)) {
+    throw new CryptoError(CryptoErrorCode.InvalidType, 'signer must be a Signer')
+  }
+  const next = defineSigner({
+    sign: (data) => signer(data),
+    publicKey: signer.publicKey,
+    keyId: keyIdOf(keyId),
+  })
   const secret = secrets.get(signer)
   if (secret !== undefined) secrets.set(next, secret)
   return next
@@ -90,7 +138,7 @@ export function withKeyId(signer: Signer, keyId: string): Signer {
  *   services (made with {@link defineSigner}).
  */
 export function exportSecretKey(signer: Signer): Uint8Array {
-  const secret = secrets.get(signer)
+  const secret = typeof signer === 'function' ? secrets.get(signer) : undefined
   if (secret === undefined) {
     throw new CryptoError(CryptoErrorCode.NotExportable, 'this signer cannot export its secret key', {
       hint: 'only in-memory signers made by createSigner or generateSigner hold an exportable key',

@@ -1,4 +1,4 @@
-import { getBackend } from './backend.js'
+import { activeBackend } from './backend.js'
 import { bytesOf } from './bytes.js'
 import { CryptoError, CryptoErrorCode } from './errors.js'
 import { isLowOrderX25519 } from './points.js'
@@ -30,15 +30,16 @@ export function assertX25519PublicKey(publicKey: Uint8Array, name = 'publicKey')
 /** A new random X25519 key pair (RFC 7748 §6.1). */
 export async function generateX25519KeyPair(): Promise<X25519KeyPair> {
   const secretKey = randomBytes(X25519_KEY_LENGTH)
-  return { publicKey: await getBackend().x25519PublicKey(secretKey), secretKey }
+  return { publicKey: await (await activeBackend()).x25519PublicKey(secretKey), secretKey }
 }
 
 /**
  * The X25519 public key of a 32-byte secret key (RFC 7748 §6.1).
  * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH`.
  */
-export function x25519PublicKey(secretKey: Uint8Array): Promise<Uint8Array> {
-  return getBackend().x25519PublicKey(bytesOf(secretKey, X25519_KEY_LENGTH, 'secretKey'))
+export async function x25519PublicKey(secretKey: Uint8Array): Promise<Uint8Array> {
+  bytesOf(secretKey, X25519_KEY_LENGTH, 'secretKey')
+  return (await activeBackend()).x25519PublicKey(secretKey)
 }
 
 /**
@@ -55,7 +56,9 @@ export async function x25519SharedSecret(
 ): Promise<Uint8Array> {
   bytesOf(secretKey, X25519_KEY_LENGTH, 'secretKey')
   assertX25519PublicKey(peerPublicKey, 'peerPublicKey')
-  const shared = await getBackend().x25519(secretKey, peerPublicKey)
+  const shared = await (await activeBackend()).x25519(secretKey, peerPublicKey)
+  // RFC 7748 §6.1: check for the all-zero value and abort. The blocklist above already
+  // refuses every input that yields it; this check holds even if a backend disagrees.
   let acc = 0
   for (const b of shared) acc |= b
   if (acc === 0) {

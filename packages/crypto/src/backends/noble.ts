@@ -8,8 +8,11 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import type { CryptoBackend } from './types.js'
 
 let hashesSet = false
-/** @noble/ed25519 needs a SHA-512; set it on first use, not at import time. */
-function ready(): typeof ed {
+/**
+ * @noble/ed25519, ready to sign: it needs a SHA-512, set on first use rather than at import
+ * time so that a bundler can drop the module when it is not used.
+ */
+export function nobleEd25519(): typeof ed {
   if (!hashesSet) {
     ed.hashes.sha512 = sha512
     hashesSet = true
@@ -24,11 +27,11 @@ function ready(): typeof ed {
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
   async ed25519PublicKey(seed) {
-    return ready().getPublicKey(seed)
+    return nobleEd25519().getPublicKey(seed)
   },
   ed25519Signer(seed) {
     const key = seed.slice()
-    return async (message) => ready().sign(message, key)
+    return async (message) => nobleEd25519().sign(message, key)
   },
   async ed25519Verify(signature, message, publicKey) {
     return verifyCofactorless(signature, message, publicKey)
@@ -53,8 +56,8 @@ export const nobleBackend: CryptoBackend = {
   randomBytes: (length) => randomBytes(length),
 }
 
-/** The order of the prime-order subgroup, RFC 8032 §5.1. */
-const L = 2n ** 252n + 27742317777372353535851937790883648493n
+/** The order of the prime-order subgroup, 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
+const L = 7237005577332262213973186563042994240857116359379907606001950938285454250989n
 
 function littleEndianToBigInt(bytes: Uint8Array): bigint {
   let n = 0n
@@ -69,7 +72,7 @@ function littleEndianToBigInt(bytes: Uint8Array): bigint {
  * the check from noble's point arithmetic keeps every backend's answer identical.
  */
 function verifyCofactorless(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  const { Point } = ready()
+  const { Point } = nobleEd25519()
   try {
     const rBytes = signature.subarray(0, 32)
     const s = littleEndianToBigInt(signature.subarray(32, 64))
