@@ -28,6 +28,8 @@ export interface RpcProxy {
   readonly url: string
   /** Every call so far, in arrival order. */
   readonly calls: readonly RecordedCall[]
+  /** Milliseconds each answer is held; may be changed at any time. */
+  latencyMs: number
   /** Forgets the calls recorded so far. */
   reset(): void
   /** Drops every connection and stops listening, as an endpoint that goes down. */
@@ -39,11 +41,14 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
   let calls: RecordedCall[] = []
   let recent: number[] = []
   const sockets = new Set<Socket>()
+  // Answers held for latency; killing the proxy lets them go (unanswered).
+  const holding = new Set<() => void>()
   let server: Server | undefined
   let dead = false
 
   const proxy: RpcProxy = {
     url: '',
+    latencyMs: parameters.latencyMs ?? 0,
     get calls() {
       return calls
     },
@@ -53,6 +58,8 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
     async kill() {
       if (dead) return
       dead = true
+      for (const release of holding) release()
+      holding.clear()
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server!.close(() => resolve()))
     },
@@ -80,7 +87,19 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
       return call
     })
     const answer = async (status: number, text: string, outcome: RecordedCall['outcome']) => {
-      if (parameters.latencyMs) await new Promise((resolve) => setTimeout(resolve, parameters.latencyMs))
+      if (proxy.latencyMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            holding.delete(release)
+            resolve()
+          }, proxy.latencyMs)
+          const release = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+          holding.add(release)
+        })
+      }
       if (dead) return
       for (const call of recorded) call.outcome = outcome
       res.writeHead(status, { 'content-type': 'application/json' }).end(text)
