@@ -35,4 +35,4 @@ export {
   signSealRequest,
   signSetSealerRequest,
 } from './seal.js'
-export type { FeeParameters } from './send.js'
+export type { FeeParameters, GasParameters } from './send.js'

@@ -36,7 +36,7 @@ import { positionOf } from './position.js'
 import { type ReadContext, readAnchored } from './read.js'
 import { describe, type RetryParameters, retryPolicy, withRetry } from './rpc.js'
 import { createSealing, type Sealing } from './seal.js'
-import { anchorCalldata, createSender, type FeeParameters, type Sent } from './send.js'
+import { anchorCalldata, createSender, type FeeParameters, type GasParameters, type Sent } from './send.js'
 
 export interface CreateEvmLedgerParameters {
   /** The node's JSON-RPC URL (http or https). Give this or `transport`. */
@@ -59,6 +59,8 @@ export interface CreateEvmLedgerParameters {
   batch?: BatchParameters
   /** Fees of anchor transactions: fixed values, or a function asked before each send. */
   fees?: FeeParameters | (() => Promise<FeeParameters>)
+  /** Gas limits of anchor transactions. */
+  gas?: GasParameters
   /** Resolution through RPC endpoints that limit what they serve. */
   read?: ReadParameters
   /** Retries with exponential backoff of every node call. */
@@ -133,11 +135,12 @@ export async function createEvmLedger(parameters: CreateEvmLedgerParameters): Pr
   const timeoutMs = positiveInteger(parameters.timeoutMs ?? 300_000, 'timeoutMs')
   const retry = retryPolicy(parameters.retry)
   const fees = parameters.fees ?? {}
-  const staticFees = typeof fees === 'function' ? {} : fees
-  const gasMultiplier = staticFees.gasMultiplier ?? 1.25
-  const maxGas = staticFees.maxGas ?? 15_000_000n
+  const gasMultiplier = parameters.gas?.multiplier ?? 1.25
+  const maxGas = parameters.gas?.max ?? 15_000_000n
   if (!(gasMultiplier >= 1 && gasMultiplier <= 10))
-    throw invalidParameter('fees.gasMultiplier must be from 1 to 10')
+    throw invalidParameter('gas.multiplier must be from 1 to 10')
+  if (typeof maxGas !== 'bigint' || maxGas < 100_000n)
+    throw invalidParameter('gas.max must be a bigint of at least 100000')
   const client = createPublicClient({
     transport: transportOf(parameters),
     pollingInterval: pollingIntervalMs,
@@ -235,7 +238,7 @@ export async function createEvmLedger(parameters: CreateEvmLedgerParameters): Pr
           LedgerErrorCode.BatchTooLarge,
           'the batch needs more gas than one transaction may use',
           {
-            details: `estimated ${gas} gas, fees.maxGas is ${maxGas}`,
+            details: `estimated ${gas} gas, gas.max is ${maxGas}`,
             hint: 'append fewer operations at once',
           },
         )
@@ -340,6 +343,15 @@ export function toRecord(op: LedgerOperation, network: string): BatchRecord {
   return { kind: 'keyed', key, bytes: op.bytes.slice() }
 }
 
+/** The key the registry files a record under (for a genesis, computed as the registry does). */
+function recordKey(record: BatchRecord): string {
+  if (record.kind === 'keyed') return record.key.toLowerCase()
+  const key = new Uint8Array(32)
+  key.set(record.locator)
+  key.set(sha256(record.bytes, 'bytes').subarray(0, DIGEST_LENGTH), LOCATOR_LENGTH)
+  return bytesToHex(key)
+}
+
 function transportOf(parameters: CreateEvmLedgerParameters): Transport {
   if (parameters.transport !== undefined) return parameters.transport
   const url = parameters.rpcUrl
@@ -363,8 +375,8 @@ function refusal(error: unknown, jobs: readonly AppendJob[]): unknown {
   if (revert === null) return error
   const name = revert.data?.errorName
   if (name === 'DidSealed') {
-    const key = String(revert.data?.args?.[0])
-    const i = jobs.flatMap((j) => j.records).findIndex((r) => r.kind === 'keyed' && r.key === key)
+    const key = String(revert.data?.args?.[0]).toLowerCase()
+    const i = jobs.flatMap((j) => j.records).findIndex((r) => recordKey(r) === key)
     return new LedgerError(
       LedgerErrorCode.InvalidOperation,
       'the DID is sealed: the registry takes no more operations for it',

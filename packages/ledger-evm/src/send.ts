@@ -24,13 +24,17 @@ export interface FeeParameters {
   maxPriorityFeePerGas?: bigint
   /** Used instead, with a legacy transaction, on a chain without EIP-1559. */
   gasPrice?: bigint
-  /** The gas limit is the node's estimate times this. Default 1.25. */
-  gasMultiplier?: number
+}
+
+/** Gas limits of anchor transactions. */
+export interface GasParameters {
+  /** The gas limit is the node's estimate times this, from 1 to 10. Default 1.25. */
+  multiplier?: number
   /**
    * The most gas one transaction may use; a larger batch is sent in several transactions
    * (never splitting one append). Default 15 000 000, under EIP-7825's 2^24 cap.
    */
-  maxGas?: bigint
+  max?: bigint
 }
 
 export interface SenderContext {

@@ -76,6 +76,14 @@ describe('sealing', () => {
       LedgerErrorCode.InvalidOperation,
       'registry',
     ])
+    // The refusal names the operation, here the genesis in second place of its batch.
+    const refused = await service
+      .append([testCreate(), { did: g.did, bytes: g.bytes }])
+      .catch((e: unknown) => e as LedgerError)
+    expect(refused).toMatchObject({
+      message: 'the DID is sealed: the registry takes no more operations for it',
+      details: `registry key ${service.keyOf(g.did)} (operation 1)`,
+    })
     expect(
       await code(strangerLedger.seal({ did: g.did, genesis: g.bytes, operation: testDeactivate() })),
     ).toEqual([LedgerErrorCode.InvalidOperation, 'DidSealed'])
