@@ -13,9 +13,15 @@ export const LedgerErrorCode = {
   Tampered: 'LEDGER_TAMPERED',
   /** The ledger file is not a Marque ledger, or of an unknown version. */
   Corrupt: 'LEDGER_CORRUPT',
+  /**
+   * A ledger was opened with a bad parameter, or with a network or domain other than the
+   * one its file was created for.
+   */
+  InvalidParameter: 'LEDGER_INVALID_PARAMETER',
 } as const
 export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode]
 
+/** Thrown by every ledger; `code` is one of {@link LedgerErrorCode}. */
 export class LedgerError extends MarqueError {
   override name = 'LedgerError'
   declare readonly code: LedgerErrorCode

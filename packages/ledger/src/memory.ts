@@ -1,5 +1,5 @@
 import { LedgerError, LedgerErrorCode } from './errors.js'
-import type { AnchoredOperation, AppendResult, Ledger, LedgerOperation } from './types.js'
+import type { AnchoredOperation, AppendResult, Ledger, LedgerOperation, ReadOptions } from './types.js'
 import { checkBatch, checkDid } from './validate.js'
 
 export interface CreateMemoryLedgerParameters {
@@ -19,6 +19,8 @@ export function createMemoryLedger(parameters: CreateMemoryLedgerParameters = {}
   const byDid = new Map<string, AnchoredOperation[]>()
   let position = 0
   let batch = 0
+  // Time never goes back in ledger order, even when the clock does (docs/ledger.md, "Time").
+  let lastTime = 0
   let closed = false
   const open = () => {
     if (closed) throw new LedgerError(LedgerErrorCode.Closed, 'the ledger is closed')
@@ -28,14 +30,15 @@ export function createMemoryLedger(parameters: CreateMemoryLedgerParameters = {}
     domain,
     async append(operations: readonly LedgerOperation[]): Promise<AppendResult> {
       open()
-      checkBatch(operations)
-      const time = Math.floor(now() / 1000)
+      const batchOps = checkBatch(operations)
+      const time = Math.max(lastTime, Math.floor(now() / 1000))
+      lastTime = time
       const anchorId = `memory:${++batch}`
       const positions: number[] = []
-      for (const op of operations) {
+      for (const op of batchOps) {
         const anchored: AnchoredOperation = {
           did: op.did,
-          bytes: op.bytes.slice(),
+          bytes: op.bytes,
           position: ++position,
           time,
           anchorId,
@@ -47,10 +50,11 @@ export function createMemoryLedger(parameters: CreateMemoryLedgerParameters = {}
       }
       return { anchorId, time, positions }
     },
-    async read(did: string): Promise<AnchoredOperation[]> {
+    async read(did: string, options: ReadOptions = {}): Promise<AnchoredOperation[]> {
       open()
+      options.signal?.throwIfAborted()
       checkDid(did)
-      return (byDid.get(did) ?? []).map((op) => ({ ...op, bytes: op.bytes.slice() }))
+      return (byDid.get(did) ?? []).map((op) => ({ ...op, bytes: new Uint8Array(op.bytes) }))
     },
     async close() {
       closed = true

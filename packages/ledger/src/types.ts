@@ -19,7 +19,10 @@ export interface AnchoredOperation extends LedgerOperation {
    * the whole ledger (not only within one DID).
    */
   readonly position: number
-  /** When the ledger anchored it: whole seconds since the Unix epoch. */
+  /**
+   * When the ledger anchored it: whole seconds since the Unix epoch, the same for every
+   * operation of one batch, and never smaller than an earlier position's time.
+   */
   readonly time: number
   /** The anchor that carried it: a batch id (SQLite) or a transaction hash (EVM). */
   readonly anchorId: string
@@ -35,6 +38,10 @@ export interface AppendResult {
 }
 
 export interface ReadOptions {
+  /**
+   * Cancels the read: a read whose signal is aborted rejects with `signal.reason`. A ledger
+   * checks it at least before it starts; one that waits on the network also while it waits.
+   */
   signal?: AbortSignal
 }
 
@@ -49,17 +56,22 @@ export interface Ledger {
   readonly domain: string
   /**
    * Anchors a batch atomically: when the promise resolves every operation is durable, in
-   * the order given; when it rejects, none is.
-   * @throws LedgerError `LEDGER_INVALID_OPERATION` (bad DID or bytes), `LEDGER_BATCH_TOO_LARGE`,
-   *   `LEDGER_CLOSED`, `LEDGER_UNAVAILABLE`.
+   * the order given; when it rejects, none is. The ledger keeps its own copy of the bytes.
+   * @throws LedgerError `LEDGER_INVALID_OPERATION` (bad DID or bytes), `LEDGER_BATCH_TOO_LARGE`
+   *   (empty or too many), `LEDGER_CLOSED`, `LEDGER_UNAVAILABLE`; a stored ledger also
+   *   `LEDGER_TAMPERED` or `LEDGER_CORRUPT` when its store fails its checks.
    */
   append(operations: readonly LedgerOperation[]): Promise<AppendResult>
   /**
-   * One DID's operations in ledger order, valid or not (the resolver decides).
-   * @throws LedgerError `LEDGER_CLOSED`, `LEDGER_UNAVAILABLE`.
+   * One DID's operations in ledger order, valid or not (the resolver decides); an empty
+   * array for a DID the ledger never saw. Each `bytes` is a fresh plain `Uint8Array` the
+   * caller may keep or change.
+   * @throws LedgerError `LEDGER_INVALID_OPERATION` (malformed DID), `LEDGER_CLOSED`,
+   *   `LEDGER_UNAVAILABLE`; a stored ledger also `LEDGER_TAMPERED` or `LEDGER_CORRUPT`.
+   *   Rejects with `options.signal.reason` when the signal is aborted.
    */
   read(did: string, options?: ReadOptions): Promise<AnchoredOperation[]>
-  /** Releases the ledger's resources. Further calls throw `LEDGER_CLOSED`. */
+  /** Releases the ledger's resources; calling it again does nothing. Further appends and reads throw `LEDGER_CLOSED`. */
   close(): Promise<void>
 }
 
