@@ -34,7 +34,7 @@ export interface DeployRegistryReturnType {
 
 /**
  * Deploys this package's registry (the shipped bytecode) and waits for it to be mined.
- * @throws LedgerError `LEDGER_INVALID_OPERATION` for a bad parameter, `LEDGER_UNAVAILABLE`
+ * @throws LedgerError `LEDGER_INVALID_PARAMETER` for a bad parameter, `LEDGER_UNAVAILABLE`
  *   when the node does not answer or the deployment fails.
  */
 export async function deployRegistry(

@@ -80,7 +80,7 @@ const KEPT_CHECKPOINTS = 64
 
 /**
  * An index of one registry.
- * @throws LedgerError `LEDGER_INVALID_OPERATION` for a bad parameter.
+ * @throws LedgerError `LEDGER_INVALID_PARAMETER` for a bad parameter.
  */
 export function createEvmIndex(parameters: CreateEvmIndexParameters): EvmIndex {
   if (parameters.address === undefined || !isAddress(parameters.address, { strict: false })) {

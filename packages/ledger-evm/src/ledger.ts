@@ -109,7 +109,7 @@ interface AppendJob extends Job {
 /**
  * Connects to a MarqueRegistry: reads the chain id and checks the registry's code (one
  * round trip), then returns the ledger.
- * @throws LedgerError `LEDGER_INVALID_OPERATION` for a bad parameter, `LEDGER_UNAVAILABLE`
+ * @throws LedgerError `LEDGER_INVALID_PARAMETER` for a bad parameter, `LEDGER_UNAVAILABLE`
  *   when the node does not answer, `LEDGER_CORRUPT` when `address` holds no registry.
  */
 export async function createEvmLedger(parameters: CreateEvmLedgerParameters): Promise<EvmLedger> {
@@ -293,9 +293,10 @@ export async function createEvmLedger(parameters: CreateEvmLedgerParameters): Pr
     ...sealing,
     async append(operations: readonly LedgerOperation[]): Promise<AppendResult> {
       open()
-      checkBatch(operations)
+      // A copy, each field read once: what is checked is what is anchored.
+      const checked = checkBatch(operations)
       writable()
-      const records = operations.map((op) => toRecord(op, network))
+      const records = checked.map((op) => toRecord(op, network))
       const bytes = encodeBatch(records).length
       if (bytes > batchLimits.maxBytes) {
         throw new LedgerError(

@@ -3,6 +3,7 @@
 // error: RPC URLs often carry an API key.
 import { LedgerError, LedgerErrorCode } from '@marque/ledger'
 import { BaseError, HttpRequestError, RpcRequestError } from 'viem'
+import { invalidParameter } from './errors.js'
 
 export interface RetryParameters {
   /** Tries in all, the first included. Default 4. */
@@ -20,13 +21,10 @@ export function retryPolicy(parameters: RetryParameters = {}): RetryPolicy {
   const baseDelayMs = parameters.baseDelayMs ?? 200
   const maxDelayMs = parameters.maxDelayMs ?? 3000
   if (!Number.isSafeInteger(attempts) || attempts < 1 || attempts > 20) {
-    throw new LedgerError(LedgerErrorCode.InvalidOperation, 'retry.attempts must be an integer from 1 to 20')
+    throw invalidParameter('retry.attempts must be an integer from 1 to 20')
   }
   if (!(baseDelayMs >= 0) || !(maxDelayMs >= baseDelayMs)) {
-    throw new LedgerError(
-      LedgerErrorCode.InvalidOperation,
-      'retry delays must satisfy 0 ≤ baseDelayMs ≤ maxDelayMs',
-    )
+    throw invalidParameter('retry delays must satisfy 0 ≤ baseDelayMs ≤ maxDelayMs')
   }
   return { attempts, baseDelayMs, maxDelayMs }
 }

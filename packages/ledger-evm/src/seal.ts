@@ -58,7 +58,8 @@ export interface Sealing {
   /**
    * Anchors `operation` (the DID's deactivate) and seals the DID, in one transaction.
    * @throws LedgerError `LEDGER_INVALID_OPERATION` when the registry refuses (not the
-   *   sealer, genesis or operation malformed, already sealed), `LEDGER_UNAVAILABLE`.
+   *   sealer, genesis or operation malformed, already sealed), `LEDGER_INVALID_PARAMETER`
+   *   for empty bytes or a ledger without an account, `LEDGER_UNAVAILABLE`.
    */
   seal(parameters: SealParameters): Promise<AppendResult>
   /**

@@ -30,25 +30,29 @@ describe('errors', () => {
     const base = { rpcUrl: 'http://127.0.0.1:1', address: `0x${'11'.repeat(20)}` as const }
     expect(await failure(createEvmLedger({ ...base, address: '0x1234' }))).toMatchInlineSnapshot(`
       {
-        "code": "LEDGER_INVALID_OPERATION",
+        "code": "LEDGER_INVALID_PARAMETER",
         "details": undefined,
         "hint": undefined,
         "message": "address must be the registry address (0x and 40 hex digits)",
       }
     `)
-    expect((await failure(createEvmLedger({ ...base, network: 'Default' }))).message).toBe(
-      'network must be 1 to 32 of a-z, 0-9 and inner "-"',
+    const cases: [Partial<Parameters<typeof createEvmLedger>[0]>, string][] = [
+      [{ network: 'Default' }, 'network must be 1 to 32 of a-z, 0-9 and inner "-"'],
+      [{ confirmations: 0 }, 'confirmations must be a positive integer'],
+      [{ rpcUrl: 'ws://x' }, 'give rpcUrl (http or https) or a viem transport'],
+      [{ retry: { attempts: 0 } }, 'retry.attempts must be an integer from 1 to 20'],
+      [{ gas: { multiplier: 0.5 } }, 'gas.multiplier must be from 1 to 10'],
+      [{ batch: { maxBytes: 0 } }, 'batch.maxBytes must be a positive integer'],
+    ]
+    for (const [bad, message] of cases) {
+      expect(await failure(createEvmLedger({ ...base, ...bad }))).toMatchObject({
+        code: LedgerErrorCode.InvalidParameter,
+        message,
+      })
+    }
+    expect(() => createEvmIndex({ address: '0x12', rpcUrl: node.rpcUrl })).toThrow(
+      expect.objectContaining({ code: LedgerErrorCode.InvalidParameter }),
     )
-    expect((await failure(createEvmLedger({ ...base, confirmations: 0 }))).message).toBe(
-      'confirmations must be a positive integer',
-    )
-    expect((await failure(createEvmLedger({ ...base, rpcUrl: 'ws://x' }))).message).toBe(
-      'give rpcUrl (http or https) or a viem transport',
-    )
-    expect((await failure(createEvmLedger({ ...base, retry: { attempts: 0 } }))).message).toBe(
-      'retry.attempts must be an integer from 1 to 20',
-    )
-    expect(() => createEvmIndex({ address: '0x12', rpcUrl: node.rpcUrl })).toThrow(LedgerError)
   })
 
   it('refuse an address that holds no registry with LEDGER_CORRUPT', async () => {
@@ -86,7 +90,7 @@ describe('errors', () => {
     const reader = await connect(undefined)
     expect(await failure(reader.append([testCreate()]))).toMatchInlineSnapshot(`
       {
-        "code": "LEDGER_INVALID_OPERATION",
+        "code": "LEDGER_INVALID_PARAMETER",
         "details": undefined,
         "hint": "pass \`account\` to createEvmLedger",
         "message": "this ledger has no account to sign with",

@@ -44,7 +44,7 @@ interface SolcOutput {
 
 /**
  * Compiles with the pinned solc-js and settings.
- * @throws LedgerError `LEDGER_INVALID_OPERATION` when solc is not the pinned version, reports
+ * @throws LedgerError `LEDGER_INVALID_PARAMETER` when solc is not the pinned version, reports
  *   an error, or does not produce the contract.
  */
 export async function compileSolidity(
