@@ -7,9 +7,11 @@
 // - Resolution: sequential RPC round trips and latency for DIDs with 1, 10 and 100
 //   operations, beside the ERC-1056 event walk of did:ethr's resolver.
 //
-// The operations are the did:marque version 1 byte layout with random keys and signatures
-// (`testCreate` and friends): the registry never verifies them, and gas depends only on
-// the bytes.
+// The operations are real, signed by @marque/did's client, except for the seal: its genesis
+// names an anchor account (field 10), which version 1 operations cannot yet carry, so it is
+// a stand-in of the same layout (`testCreate`).
+import { generateSigner } from '@marque/crypto'
+import { createDidClient, type DidClient } from '@marque/did'
 import { createEvmLedger, type EvmLedger } from '@marque/ledger-evm'
 import {
   compileSolidity,
@@ -19,8 +21,6 @@ import {
   startRpcProxy,
   testCreate,
   testDeactivate,
-  testTransfer,
-  testUpdate,
 } from '@marque/ledger-evm/testing'
 import { measure, msFmt, type Row, report } from '../harness.js'
 
@@ -79,11 +79,18 @@ export default async function evm(): Promise<void> {
     }
     const peerDevice = median(first)
 
+    // The manufacturer's controller keys, shared by its devices; each device its own key.
+    const maker = { updateKey: await generateSigner(), recoveryKey: await generateSigner() }
+    const device = async () => ({ deviceKey: await generateSigner(), ...maker })
+    const devices = (n: number) => Promise.all(Array.from({ length: n }, device))
+    const client = createDidClient({ ledger })
+
     const registration: Row[] = []
+    let genesisBytes = 0
     for (const n of [1, 10, 100, 1000]) {
-      const locator = random(6)
-      const devices = Array.from({ length: n }, () => testCreate({ locator }))
-      const perDevice = (await gasOf(await ledger.append(devices))) / n
+      const batch = await client.createBatch({ devices: await devices(n), locator: random(6) })
+      genesisBytes = batch.dids[0]!.operation.length
+      const perDevice = (await gasOf(batch)) / n
       registration.push({
         name: `batch of ${n.toLocaleString('en-US')}, one locator`,
         ours: gasFmt(perDevice),
@@ -94,8 +101,8 @@ export default async function evm(): Promise<void> {
           : {}),
       })
     }
-    const scattered = Array.from({ length: 100 }, () => testCreate())
-    const perScattered = (await gasOf(await ledger.append(scattered))) / 100
+    const scattered = await client.createBatch({ devices: await devices(100) })
+    const perScattered = (await gasOf(scattered)) / 100
     registration.push({
       name: 'batch of 100, a locator each',
       ours: gasFmt(perScattered),
@@ -103,32 +110,57 @@ export default async function evm(): Promise<void> {
       ratio: peerDevice / perScattered,
     })
     report(
-      `EVM registry: gas per registered device (anvil ${node.hardfork}, EIP-7623 floor; genesis ${testCreate().bytes.length} bytes)`,
+      `EVM registry: gas per registered device (anvil ${node.hardfork}, EIP-7623 floor; genesis ${genesisBytes} bytes)`,
       registration,
     )
 
-    // Operation types: alone in a transaction (first and later for the DID), and 100 in
-    // one batch for 100 DIDs.
-    const registered = async (count: number) => {
-      const locator = random(6)
-      const devices = Array.from({ length: count }, () => testCreate({ locator }))
-      await ledger.append(devices)
-      return devices.map((d) => d.did)
+    // Operation types: alone in a transaction (the DID's first later operation, which
+    // opens its block list, then another), and 100 DIDs' at once in one transaction.
+    const batched = await createEvmLedger({
+      rpcUrl: node.rpcUrl,
+      address: node.registry,
+      account: node.account,
+      batch: { maxOperations: 100, waitMs: 2000 },
+      pollingIntervalMs: 10,
+    })
+    const batchedClient = createDidClient({ ledger: batched })
+    const lastAnchor = async (did: string) => ({ anchorId: (await ledger.read(did)).at(-1)!.anchorId })
+    const fresh = async (n: number) =>
+      (await client.createBatch({ devices: await devices(n), locator: random(6) })).dids.map((d) => d.did)
+    const kinds = {
+      'update (rotate a device key)': async (c: DidClient, did: string) =>
+        (await c.rotate({ did, updateKey: maker.updateKey, keys: [await generateSigner()] })).operation,
+      transfer: async (c: DidClient, did: string) =>
+        (
+          await c.transfer({
+            did,
+            recoveryKey: maker.recoveryKey,
+            updateKey: maker.updateKey,
+            nextRecoveryKey: maker.recoveryKey,
+          })
+        ).operation,
+      deactivate: async (c: DidClient, did: string) =>
+        (await c.deactivate({ did, recoveryKey: maker.recoveryKey })).operation,
     }
     const types: Row[] = []
-    for (const [name, make] of [
-      ['update (rotate a device key)', testUpdate],
-      ['transfer', testTransfer],
-      ['deactivate', testDeactivate],
-    ] as const) {
-      const [did] = await registered(1)
-      const alone = await gasOf(await ledger.append([{ did: did!, bytes: make() }]))
-      const again = await gasOf(await ledger.append([{ did: did!, bytes: make() }]))
-      const many = await registered(100)
-      const batch = (await gasOf(await ledger.append(many.map((d) => ({ did: d, bytes: make() }))))) / 100
+    for (const [name, write] of Object.entries(kinds)) {
+      const [one, two] = await fresh(2)
+      const bytes = (await write(client, one!)).length
+      const alone = await gasOf(await lastAnchor(one!))
+      // The later one: after a rotation opened the DID's list.
+      await kinds['update (rotate a device key)'](client, two!)
+      await write(client, two!)
+      const again = await gasOf(await lastAnchor(two!))
+      const many = await fresh(100)
+      await Promise.all(many.map((did) => write(batchedClient, did)))
+      const anchors = new Set(await Promise.all(many.map(async (did) => (await lastAnchor(did)).anchorId)))
+      const total = (await Promise.all([...anchors].map((anchorId) => gasOf({ anchorId })))).reduce(
+        (x, y) => x + y,
+        0,
+      )
       types.push({
-        name: `${name}, ${make().length} bytes: alone (first / later), in 100`,
-        ours: `${gasFmt(alone)} / ${gasFmt(again)}, ${gasFmt(batch)}`,
+        name: `${name}, ${bytes} bytes: alone (first / later), 100 at once`,
+        ours: `${gasFmt(alone)} / ${gasFmt(again)}, ${gasFmt(total / 100)} (${anchors.size} tx)`,
         peer: `${gasFmt(median(first))} / ${gasFmt(median(later))} (a change)`,
       })
     }
@@ -197,7 +229,7 @@ export default async function evm(): Promise<void> {
       })
     }
     report('EVM registry: resolution (anvil; a proxy adds 20 ms to each answer)', resolution)
-    await Promise.all([ledger.close(), remote.close(), direct.close()])
+    await Promise.all([ledger.close(), batched.close(), remote.close(), direct.close()])
   } finally {
     await proxy.kill()
     await node.stop()
@@ -209,12 +241,17 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
-/** A DID with `count` operations: its genesis, then updates, one a block. */
+/** A DID with `count` operations: its genesis, then key rotations, one a block. */
 async function history(ledger: EvmLedger, count: number): Promise<string> {
-  const genesis = testCreate()
-  await ledger.append([genesis])
-  for (let i = 1; i < count; i++) await ledger.append([{ did: genesis.did, bytes: testUpdate() }])
-  return genesis.did
+  const client = createDidClient({ ledger })
+  const updateKey = await generateSigner()
+  const { did } = await client.create({
+    deviceKey: await generateSigner(),
+    updateKey,
+    recoveryKey: await generateSigner(),
+  })
+  for (let i = 1; i < count; i++) await client.rotate({ did, updateKey, keys: [await generateSigner()] })
+  return did
 }
 
 type Identity = Awaited<ReturnType<RegistryNode['newAccount']>>
