@@ -45,4 +45,43 @@ describe('EVM ledger against anvil', () => {
       code: LedgerErrorCode.Closed,
     })
   })
+
+  it('takes its nonce from the node again when another sender used the account', async () => {
+    const account = await node.newAccount()
+    const mine = await connect(account)
+    await mine.append([testCreate()])
+    // Another process signs with the same key: the ledger's next nonce is already used.
+    const other = node.walletClient(account)
+    for (let i = 0; i < 2; i++) {
+      const hash = await other.sendTransaction({ to: account.address, value: 0n })
+      await node.publicClient().waitForTransactionReceipt({ hash })
+    }
+    const g = testCreate()
+    const result = await mine.append([g])
+    expect((await mine.read(g.did)).map((o) => o.anchorId)).toEqual([result.anchorId])
+  })
+
+  it('files a genesis under its locator and a later operation under its DID', async () => {
+    const locator = random(6)
+    const [a, b] = [testCreate({ locator }), testCreate({ locator })]
+    await ledger.append([a, b])
+    await ledger.append([{ did: a.did, bytes: random(30) }])
+    const client = node.publicClient()
+    const { registryAbi } = await import('../src/index.js')
+    const [, locatorTotal, , didTotal] = await client.readContract({
+      address: node.registry,
+      abi: registryAbi,
+      functionName: 'lookup',
+      args: [ledger.keyOf(a.did), 10n],
+    })
+    // One block for both geneses under the locator; one for a's later operation.
+    expect([locatorTotal, didTotal]).toEqual([1n, 1n])
+    const [, , , bTotal] = await client.readContract({
+      address: node.registry,
+      abi: registryAbi,
+      functionName: 'lookup',
+      args: [ledger.keyOf(b.did), 10n],
+    })
+    expect(bTotal).toBe(0n)
+  })
 })
