@@ -169,6 +169,7 @@ export async function createEvmLedger(parameters: CreateEvmLedgerParameters): Pr
     lookupLimit: positiveInteger(parameters.read?.lookupLimit ?? 256, 'read.lookupLimit'),
     maxBlockRange: positiveInteger(parameters.read?.maxBlockRange ?? 1000, 'read.maxBlockRange'),
     confirmations,
+    logTimestamps: undefined,
   }
   const sender =
     account === undefined

@@ -19,6 +19,11 @@ export interface ReadContext {
   maxBlockRange: number
   /** Operations count once their block has this many confirmations (1: the latest block). */
   readonly confirmations: number
+  /**
+   * Whether the node puts `blockTimestamp` in its logs: unknown until the first logs come
+   * back. A node that does not gets its block headers asked in round trip 2 from then on.
+   */
+  logTimestamps: boolean | undefined
 }
 
 const anchoredEvent = registryAbi.find(
@@ -54,25 +59,32 @@ async function readOnce(
 ): Promise<AnchoredOperation[] | undefined> {
   const { blocks, own } = await lookupBlocks(context, key, signal)
   if (blocks.length === 0) return []
-  const logs = (
-    await Promise.all(windows(blocks, context.maxBlockRange).map((w) => logsIn(context, key, w, signal)))
-  ).flat()
+  const times = new Map<bigint, number>()
+  const headers = (numbers: readonly bigint[]) =>
+    Promise.all(
+      numbers.map(async (blockNumber) => {
+        const block = await withRetry(
+          'eth_getBlockByNumber',
+          () => abortable(context.client.getBlock({ blockNumber }), signal),
+          context.retry,
+          signal,
+        )
+        times.set(blockNumber, Number(block.timestamp))
+      }),
+    )
+  // Round trip 2: the logs, and the headers too from a node known to leave timestamps out.
+  const [logs] = await Promise.all([
+    Promise.all(windows(blocks, context.maxBlockRange).map((w) => logsIn(context, key, w, signal))).then(
+      (l) => l.flat(),
+    ),
+    context.logTimestamps === false ? headers(blocks) : undefined,
+  ])
   const seen = new Set(logs.map((l) => l.blockNumber))
   for (const b of own) if (!seen.has(b)) return undefined
   const missing = [...new Set(logs.filter((l) => l.blockTimestamp === undefined).map((l) => l.blockNumber))]
-  // Nodes that do not put blockTimestamp in their logs cost one more round trip.
-  const times = new Map<bigint, number>()
-  await Promise.all(
-    missing.map(async (blockNumber) => {
-      const block = await withRetry(
-        'eth_getBlockByNumber',
-        () => abortable(context.client.getBlock({ blockNumber }), signal),
-        context.retry,
-        signal,
-      )
-      times.set(blockNumber, Number(block.timestamp))
-    }),
-  )
+  if (logs.length > 0) context.logTimestamps = missing.length === 0
+  // Learning that the node leaves timestamps out costs this one read a third round trip.
+  await headers(missing.filter((b) => !times.has(b)))
   return logs
     .map((log) => ({
       did,

@@ -295,6 +295,25 @@ describe('an RPC endpoint', () => {
     }
   })
 
+  it('stays at two round trips with a node that leaves timestamps out of its logs, once it knows', async () => {
+    const did = await history(5, 2)
+    const expected = await ledger.read(did)
+    const proxy = await startRpcProxy({ target: node.rpcUrl, stripLogTimestamps: true })
+    const counter = countRoundTrips(proxy.url)
+    try {
+      const reader = await connect(undefined, { transport: counter.transport })
+      counter.reset()
+      expect(await reader.read(did)).toEqual(expected)
+      expect(counter.rounds()).toBe(3)
+      counter.reset()
+      expect(await reader.read(did)).toEqual(expected)
+      expect(counter.rounds()).toBe(2)
+      expect(counter.methods().filter((m) => m === 'eth_getBlockByNumber')).toHaveLength(5)
+    } finally {
+      await proxy.kill()
+    }
+  })
+
   it('retries with backoff through a rate limit', async () => {
     const did = await history(6, 2)
     const expected = await ledger.read(did)

@@ -13,6 +13,8 @@ export interface StartRpcProxyParameters {
   rateLimit?: { requests: number; perMs: number }
   /** Milliseconds to hold each answer, as a distant endpoint would. Default 0. */
   latencyMs?: number
+  /** Leave `blockTimestamp` out of eth_getLogs answers, as older nodes do. */
+  stripLogTimestamps?: boolean
   /** Called as each call arrives; may kill the proxy (the call then gets no answer). */
   onCall?: (call: RecordedCall, proxy: RpcProxy) => void
 }
@@ -141,7 +143,13 @@ export async function startRpcProxy(parameters: StartRpcProxyParameters): Promis
         headers: { 'content-type': 'application/json' },
         body,
       })
-      await answer(response.status, await response.text(), 'forwarded')
+      let text = await response.text()
+      if (parameters.stripLogTimestamps && batch.some((c) => c.method === 'eth_getLogs')) {
+        text = JSON.stringify(JSON.parse(text), (key, value) =>
+          key === 'blockTimestamp' ? undefined : value,
+        )
+      }
+      await answer(response.status, text, 'forwarded')
     } catch {
       await answer(502, '', 'forwarded')
     }
