@@ -30,7 +30,7 @@ export interface Anvil {
 const LISTENING = /Listening on 127\.0\.0\.1:(\d+)/
 
 /**
- * Spawns anvil on 127.0.0.1 with a free port and waits until it listens.
+ * Spawns anvil on 127.0.0.1 with a free port and waits until it answers JSON-RPC.
  * @throws LedgerError `LEDGER_UNAVAILABLE` when anvil cannot be found, exits, or does not
  *   listen in time.
  */
@@ -82,8 +82,19 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
   child.stdout.removeAllListeners('data')
   child.stdout.resume()
   child.stderr.resume()
+  // Never outlive this process, even when a test forgets to stop the node.
+  const orphan = () => child.kill('SIGKILL')
+  process.once('exit', orphan)
+  void exited.then(() => process.off('exit', orphan))
+  const rpcUrl = `http://127.0.0.1:${port}`
+  try {
+    await answers(rpcUrl, timeoutMs)
+  } catch (error) {
+    await terminate(child, exited, 'SIGKILL')
+    throw error
+  }
   return {
-    rpcUrl: `http://127.0.0.1:${port}`,
+    rpcUrl,
     port,
     pid: child.pid ?? -1,
     async stop() {
@@ -92,6 +103,29 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
     async kill() {
       await terminate(child, exited, 'SIGKILL')
     },
+  }
+}
+
+/** Waits until the node answers a JSON-RPC call (eth_chainId). */
+async function answers(rpcUrl: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const response = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      })
+      if (response.ok && typeof ((await response.json()) as { result?: unknown }).result === 'string') return
+    } catch {
+      // Not answering yet.
+    }
+    if (Date.now() > end) {
+      throw new LedgerError(LedgerErrorCode.Unavailable, `anvil did not answer in ${timeoutMs} ms`, {
+        hint: 'check that nothing else holds the port and that the machine is not overloaded',
+      })
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
