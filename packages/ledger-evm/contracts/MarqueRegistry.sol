@@ -3,9 +3,10 @@ pragma solidity 0.8.37;
 
 /// @title MarqueRegistry
 /// @notice Anchors did:marque operations in batches on any EVM chain (docs/ledger-evm.md).
-/// The registry only orders and timestamps: it never parses an operation, and anyone may
-/// anchor anything. Resolvers validate and ignore what is invalid, so junk can only ever
-/// add entries, never hide, reorder or block a DID's valid operations.
+/// The registry only orders and timestamps: `anchor` never parses an operation, and anyone
+/// may anchor anything. Resolvers validate and ignore what is invalid, so junk can only ever
+/// add entries, never hide, reorder or block a DID's valid operations. Only sealing (the
+/// deactivation the registry enforces) reads fixed positions of a genesis and a deactivate.
 ///
 /// Storage is kept to what a resolver needs to find one DID's operations without scanning
 /// the chain: a list of block numbers per anchor locator (genesis operations, one write per
