@@ -8,6 +8,8 @@ export interface Io {
   stderr: { write(text: string): unknown; isTTY?: boolean }
   env: Record<string, string | undefined>
   cwd: string
+  /** Aborted when the process is asked to stop (SIGINT, SIGTERM); long-running commands end then. */
+  signal?: AbortSignal
 }
 
 /** The configuration file (`marque.config.json`), every member optional. */

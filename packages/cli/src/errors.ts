@@ -11,6 +11,7 @@ export const CliErrorCode = {
   InsecureKeyFile: 'CLI_INSECURE_KEY_FILE',
   BadKeyFile: 'CLI_BAD_KEY_FILE',
   BadInput: 'CLI_BAD_INPUT',
+  NotFound: 'CLI_NOT_FOUND',
   Refused: 'CLI_REFUSED',
 } as const
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode]
@@ -25,6 +26,7 @@ const EXIT: Record<CliErrorCode, ExitCode> = {
   CLI_INSECURE_KEY_FILE: ExitCode.NoPermission,
   CLI_BAD_KEY_FILE: ExitCode.DataError,
   CLI_BAD_INPUT: ExitCode.DataError,
+  CLI_NOT_FOUND: ExitCode.NotFound,
   CLI_REFUSED: ExitCode.Refused,
 }
 

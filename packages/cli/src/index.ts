@@ -10,3 +10,15 @@ export {
 export { CliError, CliErrorCode, exitCodeOf } from './errors.js'
 export { ExitCode } from './exit.js'
 export { main, reportError, VERSION } from './program.js'
+export type { BundleKey, ProvisioningBundle, TrustAnchor } from './provision/bundle.js'
+export {
+  BundleError,
+  BundleErrorCode,
+  decodeBundle,
+  encodeBundle,
+  MAX_BUNDLE_BYTES,
+} from './provision/bundle.js'
+export type { LoadTestParameters, LoadTestResult } from './serve/load.js'
+export { loadTest } from './serve/load.js'
+export type { ResolverService, ResolverServiceParameters, SubmitOptions } from './serve/server.js'
+export { createResolverService } from './serve/server.js'

@@ -1,6 +1,9 @@
 import { MarqueError } from '@marque/crypto'
 import { Command, CommanderError } from 'commander'
+import { registerDid } from './commands/did.js'
 import { registerKeys } from './commands/keys.js'
+import { registerLedger } from './commands/ledger.js'
+import { registerServe } from './commands/serve.js'
 import { type Context, createContext, type GlobalOptions, type Io } from './context.js'
 import { exitCodeOf } from './errors.js'
 import { ExitCode } from './exit.js'
@@ -37,6 +40,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
   }
   registerKeys(program, run)
+  registerDid(program, run)
+  registerLedger(program, run)
+  registerServe(program, run)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

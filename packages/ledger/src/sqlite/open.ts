@@ -16,6 +16,11 @@ import type { AuditOptions, LedgerHead, OpenSqliteLedgerParameters, SqliteLedger
 
 export type OpenSqliteLedgerReturnType = SqliteLedger
 
+/** SQLite's page cache for the ledger's connection, in KiB: the DID index of 1M entries fits. */
+const CACHE_KIB = 64 * 1024
+/** Log pages between automatic checkpoints (4 KiB each). */
+const CHECKPOINT_PAGES = 10_000
+
 interface HeadRow {
   count: number
   batch: number
@@ -95,6 +100,13 @@ export async function openSqliteLedger(parameters: OpenSqliteLedgerParameters): 
     // macOS's fsync does not flush the drive's cache; F_FULLFSYNC does. Ignored elsewhere.
     db.pragma(`fullfsync = ${durability === 'full' ? 'ON' : 'OFF'}`)
     db.pragma(`checkpoint_fullfsync = ${durability === 'full' ? 'ON' : 'OFF'}`)
+    db.pragma(`cache_size = -${CACHE_KIB}`)
+    // Checkpoint every ~40 MiB of log rather than SQLite's ~4 MiB. DIDs fall at random in the
+    // index, so one batch of 1,000 dirties hundreds of index pages; with a longer log, a
+    // checkpoint writes each page back once for many batches (1.4x the append rate at 1M
+    // entries in `pnpm bench ledger`). The log is trimmed back to 64 MiB after it.
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`)
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
     return createLedger(db, { path, durability, busyTimeout, verifyReads, now, ...identity })
   } catch (error) {
     db.close()
