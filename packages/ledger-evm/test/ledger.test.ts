@@ -84,4 +84,36 @@ describe('EVM ledger against anvil', () => {
     })
     expect(bTotal).toBe(0n)
   })
+
+  it('sends as soon as maxOperations wait, whatever waitMs says', async () => {
+    const eager = await connect(await node.newAccount(), { batch: { maxOperations: 3, waitMs: 600_000 } })
+    // Were the size window ignored, these would wait ten minutes and the test time out.
+    const results = await Promise.all([1, 2, 3].map(() => eager.append([testCreate()])))
+    expect(new Set(results.map((r) => r.anchorId)).size).toBe(1)
+  })
+
+  it('gathers appends within waitMs into one transaction, and later ones into the next', async () => {
+    const patient = await connect(await node.newAccount(), { batch: { waitMs: 300 } })
+    const [a, b] = await Promise.all([patient.append([testCreate()]), patient.append([testCreate()])])
+    expect(a.anchorId).toBe(b.anchorId)
+    const c = await patient.append([testCreate()])
+    expect(c.anchorId).not.toBe(a.anchorId)
+  })
+
+  it('splits appends between transactions to stay under gas.max, and refuses one that alone exceeds it', async () => {
+    const capped = await connect(await node.newAccount(), {
+      batch: { waitMs: 50 },
+      gas: { max: 300_000n },
+    })
+    // Twenty geneses under one locator take about 200,000 gas: two such appends do not fit
+    // one transaction; sixty do not fit one at all.
+    const geneses = (n: number) => {
+      const locator = random(6)
+      return Array.from({ length: n }, () => testCreate({ locator }))
+    }
+    const [a, b] = await Promise.all([capped.append(geneses(20)), capped.append(geneses(20))])
+    expect(a.anchorId).not.toBe(b.anchorId)
+    const error = await capped.append(geneses(60)).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: LedgerErrorCode.BatchTooLarge })
+  })
 })

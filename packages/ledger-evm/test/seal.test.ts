@@ -105,6 +105,20 @@ describe('sealing', () => {
     expect((await service.read(sibling.did)).map((o) => o.bytes)).toEqual([sibling.bytes])
   })
 
+  it('fails only the append that names a sealed DID when appends share a transaction', async () => {
+    const g = await registered()
+    await ownerLedger.seal({ did: g.did, genesis: g.bytes, operation: testDeactivate() })
+    const patient = await connect(await node.newAccount(), { batch: { waitMs: 200 } })
+    const innocent = testCreate()
+    const [refused, anchored] = await Promise.allSettled([
+      patient.append([{ did: g.did, bytes: random(40) }]),
+      patient.append([innocent]),
+    ])
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: LedgerErrorCode.InvalidOperation } })
+    expect(anchored.status).toBe('fulfilled')
+    expect((await service.read(innocent.did)).map((o) => o.bytes)).toEqual([innocent.bytes])
+  })
+
   it('lets only the anchor account its genesis names seal it', async () => {
     const g = await registered()
     const deactivate = testDeactivate()
