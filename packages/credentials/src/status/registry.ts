@@ -1,0 +1,281 @@
+import { base64urlDecode, base64urlEncode, randomBytes, type Signer } from '@marque/crypto'
+import { type Clock, systemClock } from '../cache.js'
+import { CredentialError, CredentialErrorCode } from '../errors.js'
+import { credentialDocument, issuerOf, prepareCredential } from '../issue.js'
+import { signJws } from '../jws.js'
+import { type TimeInput, toSeconds } from '../time.js'
+import { createBitstring, encodeBitstring, getBit, MIN_STATUS_LIST_LENGTH, setBit } from './bitstring.js'
+import type { BitstringStatusListEntry, StatusPurpose } from './entry.js'
+
+/** The saved state of a status registry: JSON, to be stored before credentials leave the factory. */
+export interface StatusRegistryState {
+  version: 1
+  length: number
+  revocationUrl: string
+  suspensionUrl: string | undefined
+  /** base64url of the raw bitstrings (not compressed, so that saving is synchronous). */
+  allocated: string
+  revoked: string
+  suspended: string
+}
+
+export interface CreateStatusRegistryParameters {
+  /** The issuer's signer (`keyId` under its `assertionMethod`): it signs the lists. */
+  signer: Signer
+  /** Where the revocation list is published: an `https:` or `file:` URL, or a DID service URL. */
+  revocationUrl: string
+  /** Where the suspension list is published; without it credentials cannot be suspended. */
+  suspensionUrl?: string
+  /** Entries per list: a multiple of 8, at least 131 072 (Bitstring Status List v1.0 §2.2). */
+  length?: number
+  /** A state saved by `snapshot()`, to continue where the registry stopped. */
+  state?: StatusRegistryState
+  /** A uniform random integer below `bound`. Default: from the platform's secure random source. */
+  random?: (bound: number) => number
+  clock?: Clock
+}
+
+/** A status slot given to one credential. */
+export interface StatusAllocation {
+  index: number
+  /** The `credentialStatus` entries to put in the credential. */
+  credentialStatus: BitstringStatusListEntry[]
+}
+
+export interface PublishStatusListsParameters {
+  /** End of validity of the published lists; verifiers refuse them afterwards. Default: none. */
+  validUntil?: TimeInput
+  /** `credentialSubject.ttl`: how long verifiers may cache the lists, in ms. Default: the spec's 300 000. */
+  ttl?: number
+}
+
+/** The signed lists, each a `BitstringStatusListCredential` in `vc+jwt`, by URL. */
+export interface PublishedStatusLists {
+  revocation: { url: string; credential: string }
+  suspension: { url: string; credential: string } | undefined
+}
+
+/** The issuer side of Bitstring Status List v1.0: allocate, revoke, suspend, publish. */
+export interface StatusRegistry {
+  readonly length: number
+  /** How many indexes are allocated. */
+  readonly allocatedCount: number
+  /**
+   * A fresh index, chosen at random among the free ones (§2.1: random assignment hides the
+   * order and size of issuance), and the entries that point to it.
+   * @throws CredentialError `STATUS_LIST_FULL` when every index is allocated.
+   */
+  allocate(): StatusAllocation
+  /**
+   * Revokes the credential at `index`. Revocation is final (§2.1).
+   * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for an index never allocated.
+   */
+  revoke(index: number): void
+  /**
+   * Suspends the credential at `index` until {@link StatusRegistry.reinstate}.
+   * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for an index never allocated or
+   *   when the registry has no suspension list.
+   */
+  suspend(index: number): void
+  /** Lifts a suspension. */
+  reinstate(index: number): void
+  status(index: number): { revoked: boolean; suspended: boolean }
+  /** Signs the current lists; publish each credential at its URL. */
+  publish(parameters?: PublishStatusListsParameters): Promise<PublishedStatusLists>
+  /** The whole state, to save (for example with `writeFileAtomic`) before credentials leave. */
+  snapshot(): StatusRegistryState
+}
+
+function invalid(message: string): CredentialError {
+  return new CredentialError(CredentialErrorCode.InvalidArgument, message)
+}
+
+/**
+ * A uniform integer below `bound` from the secure random source, by rejection sampling.
+ * Random bytes are drawn in blocks: a factory run allocates many thousands of indexes.
+ */
+export function createSecureRandom(): (bound: number) => number {
+  let pool: Uint32Array = new Uint32Array(0)
+  let next = 0
+  const draw = (): number => {
+    if (next >= pool.length) {
+      const bytes = randomBytes(4096)
+      pool = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+      next = 0
+    }
+    return pool[next++]!
+  }
+  return (bound) => {
+    if (!Number.isSafeInteger(bound) || bound < 1 || bound > 2 ** 32)
+      throw new RangeError('bound must be 1…2^32')
+    const limit = 2 ** 32 - (2 ** 32 % bound)
+    for (;;) {
+      const n = draw()
+      if (n < limit) return n % bound
+    }
+  }
+}
+
+function restore(encoded: string, length: number, name: string): Uint8Array {
+  let bits: Uint8Array
+  try {
+    bits = base64urlDecode(encoded, name)
+  } catch {
+    throw invalid(`the saved ${name} bitstring is not base64url`)
+  }
+  if (bits.length * 8 !== length) throw invalid(`the saved ${name} bitstring has the wrong length`)
+  return bits
+}
+
+/**
+ * A status registry for one issuer: a revocation list and, optionally, a suspension list of
+ * the same length, sharing indexes, so one allocation serves both.
+ * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for a bad signer, URL, length or state.
+ */
+export function createStatusRegistry(parameters: CreateStatusRegistryParameters): StatusRegistry {
+  const { signer, state, clock = systemClock } = parameters
+  const { issuer } = issuerOf(signer)
+  const random = parameters.random ?? createSecureRandom()
+  const revocationUrl = state?.revocationUrl ?? parameters.revocationUrl
+  const suspensionUrl = state === undefined ? parameters.suspensionUrl : state.suspensionUrl
+  if (typeof revocationUrl !== 'string' || revocationUrl.length === 0)
+    throw invalid('revocationUrl is required')
+  if (suspensionUrl !== undefined && (typeof suspensionUrl !== 'string' || suspensionUrl === revocationUrl)) {
+    throw invalid('suspensionUrl must be another URL than revocationUrl')
+  }
+  if (state !== undefined && state.version !== 1) throw invalid('unknown status registry state version')
+  const length = state?.length ?? parameters.length ?? MIN_STATUS_LIST_LENGTH
+  if (
+    !Number.isSafeInteger(length) ||
+    length < MIN_STATUS_LIST_LENGTH ||
+    length % 8 !== 0 ||
+    length > 2 ** 32
+  ) {
+    throw invalid(`length must be a multiple of 8 from ${MIN_STATUS_LIST_LENGTH} to 2^32`)
+  }
+  const allocated = state ? restore(state.allocated, length, 'allocated') : createBitstring(length)
+  const revoked = state ? restore(state.revoked, length, 'revoked') : createBitstring(length)
+  const suspended = state ? restore(state.suspended, length, 'suspended') : createBitstring(length)
+  let count = 0
+  for (const byte of allocated) for (let b = byte; b !== 0; b &= b - 1) count++
+
+  // §2.1: the entry's `id` is optional and unused by verification; leaving it out keeps every
+  // credential, and every verification, smaller.
+  function entry(purpose: StatusPurpose, url: string, index: number): BitstringStatusListEntry {
+    return {
+      type: 'BitstringStatusListEntry',
+      statusPurpose: purpose,
+      statusListIndex: String(index),
+      statusListCredential: url,
+    }
+  }
+  function allocatedIndex(index: number): number {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= length || !getBit(allocated, index)) {
+      throw invalid(`status index ${index} was never allocated`)
+    }
+    return index
+  }
+  async function sign(
+    purpose: StatusPurpose,
+    url: string,
+    bits: Uint8Array,
+    options: PublishStatusListsParameters,
+  ) {
+    const now = Math.floor(clock() / 1000)
+    const claims: Record<string, unknown> = {
+      type: 'BitstringStatusList',
+      statusPurpose: purpose,
+      encodedList: await encodeBitstring(bits),
+    }
+    if (options.ttl !== undefined) claims.ttl = options.ttl
+    const prepared = prepareCredential(
+      {
+        type: 'BitstringStatusListCredential',
+        subject: issuer,
+        claims,
+        id: url,
+        ...(options.validUntil === undefined
+          ? {}
+          : { validUntil: toSeconds(options.validUntil, 'validUntil') }),
+      },
+      issuer,
+      now,
+    )
+    const document = credentialDocument(prepared)
+    // §2.2: the subject of a status list is the list itself, not a DID.
+    document.credentialSubject = { id: `${url}#list`, ...claims }
+    return { url, credential: await signJws({ payload: document, typ: 'vc+jwt', signer }) }
+  }
+
+  return {
+    length,
+    get allocatedCount() {
+      return count
+    },
+    allocate() {
+      if (count >= length) {
+        throw new CredentialError(
+          CredentialErrorCode.StatusListFull,
+          'every index of the status list is allocated',
+          {
+            hint: 'start a new registry with other list URLs for further credentials',
+          },
+        )
+      }
+      // Random probing; once the list is mostly full, scan from a random byte for a free bit.
+      let index = -1
+      for (let tries = 0; tries < 16 && index < 0; tries++) {
+        const candidate = random(length)
+        if (!getBit(allocated, candidate)) index = candidate
+      }
+      if (index < 0) {
+        const bytes = allocated.length
+        const start = random(bytes)
+        for (let i = 0; i < bytes && index < 0; i++) {
+          const at = (start + i) % bytes
+          const byte = allocated[at]!
+          if (byte !== 0xff) index = at * 8 + Math.clz32(~byte & 0xff) - 24
+        }
+      }
+      setBit(allocated, index, true)
+      count++
+      const credentialStatus = [entry('revocation', revocationUrl, index)]
+      if (suspensionUrl !== undefined) credentialStatus.push(entry('suspension', suspensionUrl, index))
+      return { index, credentialStatus }
+    },
+    revoke(index) {
+      setBit(revoked, allocatedIndex(index), true)
+    },
+    suspend(index) {
+      if (suspensionUrl === undefined) throw invalid('this registry has no suspension list')
+      setBit(suspended, allocatedIndex(index), true)
+    },
+    reinstate(index) {
+      setBit(suspended, allocatedIndex(index), false)
+    },
+    status(index) {
+      allocatedIndex(index)
+      return { revoked: getBit(revoked, index), suspended: getBit(suspended, index) }
+    },
+    async publish(options = {}) {
+      return {
+        revocation: await sign('revocation', revocationUrl, revoked, options),
+        suspension:
+          suspensionUrl === undefined
+            ? undefined
+            : await sign('suspension', suspensionUrl, suspended, options),
+      }
+    },
+    snapshot() {
+      return {
+        version: 1,
+        length,
+        revocationUrl,
+        suspensionUrl,
+        allocated: base64urlEncode(allocated),
+        revoked: base64urlEncode(revoked),
+        suspended: base64urlEncode(suspended),
+      }
+    },
+  }
+}

@@ -1,0 +1,143 @@
+// The JSON Schema subset validator (draft 2020-12 keywords, §6 and §10 of the validation
+// and core vocabularies) and the schemas of Marque's credential types.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  CredentialErrorCode as C,
+  CREDENTIAL_SCHEMAS,
+  compileSchema,
+  DEVICE_IDENTITY_CREDENTIAL_SCHEMA,
+  type JsonSchema,
+} from '../src/index.js'
+import { DEVICE_CLAIMS, expectCode } from './helpers.js'
+
+describe('keywords', () => {
+  const check = compileSchema({
+    type: 'object',
+    required: ['name', 'tags'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', minLength: 2, maxLength: 4, pattern: '^[a-z]+$' },
+      tags: { type: 'array', minItems: 1, maxItems: 2, items: { enum: ['a', 'b'] }, uniqueItems: true },
+      when: { type: 'string', format: 'date-time' },
+      day: { type: 'string', format: 'date' },
+      count: { type: 'integer', minimum: 0, maximum: 9 },
+      pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] },
+      either: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+      fixed: { const: 'x' },
+      'a/b~c': { type: 'boolean' },
+    },
+  })
+  const ok = { name: 'abc', tags: ['a'] }
+
+  it('accepts a valid value', () => {
+    expect(check(ok)).toBeUndefined()
+    expect(
+      check({
+        ...ok,
+        when: '2024-02-29T23:59:59.5+01:00',
+        day: '2024-02-29',
+        count: 9,
+        pair: ['x', 1.5],
+        either: 3,
+        fixed: 'x',
+      }),
+    ).toBeUndefined()
+  })
+
+  it.each([
+    [[], 'the value must be object'],
+    [{ tags: ['a'] }, '/name is required'],
+    [{ ...ok, extra: 1 }, '/extra is not allowed'],
+    [{ ...ok, name: 'a' }, '/name must have at least 2 characters'],
+    [{ ...ok, name: 'abcde' }, '/name must have at most 4 characters'],
+    [{ ...ok, name: 'AB' }, '/name must match ^[a-z]+$'],
+    [{ ...ok, tags: [] }, '/tags must have at least 1 items'],
+    [{ ...ok, tags: ['a', 'a'] }, '/tags must not repeat items'],
+    [{ ...ok, tags: ['c'] }, '/tags/0 must be one of "a", "b"'],
+    [{ ...ok, when: '2024-02-30T00:00:00Z' }, '/when must be an RFC 3339 date-time'],
+    [{ ...ok, when: '2024-01-01T00:00:00' }, '/when must be an RFC 3339 date-time'],
+    [{ ...ok, day: '2023-02-29' }, '/day must be an RFC 3339 full-date'],
+    [{ ...ok, count: 1.5 }, '/count must be integer'],
+    [{ ...ok, count: 10 }, '/count must be at most 9'],
+    [{ ...ok, pair: ['x', 'y'] }, '/pair/1 must be number'],
+    [{ ...ok, either: 1.5 }, '/either must match exactly one allowed form (matches 0)'],
+    [{ ...ok, fixed: 'y' }, '/fixed must be "x"'],
+    [{ ...ok, 'a/b~c': 1 }, '/a~1b~0c must be boolean'],
+  ])('%j → %s', (value, problem) => {
+    expect(check(value)).toBe(problem)
+  })
+
+  it('refuses keywords outside the subset, and dangling references', async () => {
+    await expectCode(
+      Promise.resolve().then(() => compileSchema({ type: 'object', patternProperties: {} } as JsonSchema)),
+      C.InvalidArgument,
+    )
+    await expectCode(
+      Promise.resolve().then(() => compileSchema({ $ref: '#/$defs/missing' })),
+      C.InvalidArgument,
+    )
+    await expectCode(
+      Promise.resolve().then(() => compileSchema({ format: 'email' } as unknown as JsonSchema)),
+      C.InvalidArgument,
+    )
+  })
+
+  it('never throws on any JSON value (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const result = check(value)
+        expect(result === undefined || typeof result === 'string').toBe(true)
+      }),
+      { numRuns: 500 },
+    )
+  })
+})
+
+describe('credential type schemas', () => {
+  it('every schema compiles and has the credentialSubject definition', () => {
+    for (const schema of Object.values(CREDENTIAL_SCHEMAS)) {
+      expect(() => compileSchema(schema)).not.toThrow()
+      expect(schema.$defs?.credentialSubject).toBeDefined()
+    }
+  })
+
+  const subject = compileSchema({
+    $defs: DEVICE_IDENTITY_CREDENTIAL_SCHEMA.$defs!,
+    $ref: '#/$defs/credentialSubject',
+  })
+  const device = { id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', ...DEVICE_CLAIMS }
+
+  it('DeviceIdentityCredential claims follow RFC 9711 encodings', () => {
+    expect(subject(device)).toBeUndefined()
+    expect(subject({ ...device, oemid: 123456 })).toBeUndefined()
+    expect(subject({ ...device, oemid: 'AAAAAAAAAAAAAAAAAAAAAA' })).toBeUndefined()
+    expect(subject({ ...device, profileClaim: { any: 'thing' } })).toBeUndefined()
+    expect(subject({ ...device, oemid: 'AAECAw' })).toMatch(/^\/oemid/)
+    expect(subject({ ...device, hwmodel: 'A'.repeat(44) })).toMatch(/^\/hwmodel/)
+    expect(subject({ ...device, hwversion: ['1.0', 1, 'extra'] })).toMatch(/^\/hwversion/)
+    expect(subject({ ...device, swdigest: [2, 'AAAA'] })).toMatch(/^\/swdigest/)
+    expect(subject({ ...device, id: 'urn:not-a-did' })).toMatch(/^\/id/)
+    const { serialNumber: _, ...withoutSerial } = device
+    expect(subject(withoutSerial)).toBe('/serialNumber is required')
+  })
+})
+
+it('date-time and full-date agree with the calendar for every day of 1899-2101 (property)', async () => {
+  const { isFullDate, isDateTime } = await import('../src/time.js')
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1899, max: 2101 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      (y, m, d) => {
+        const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+        const date = new Date(Date.UTC(y, m - 1, d))
+        const real = m >= 1 && m <= 12 && d >= 1 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+        expect(isFullDate(text)).toBe(real)
+        expect(isDateTime(`${text}T12:00:00Z`)).toBe(real)
+      },
+    ),
+    { numRuns: 2000 },
+  )
+})
