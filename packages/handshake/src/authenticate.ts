@@ -116,7 +116,9 @@ export async function authenticatePeer(
         )
       }
     })
-    for (const c of decoded.credentials) if (typeof c === 'string') config.cache.add(c)
+    decoded.credentials.forEach((c, i) => {
+      if (typeof c === 'string') config.cache.add(c, digests[i])
+    })
   }
   return Object.freeze({
     did,

@@ -23,17 +23,22 @@ export function encodeCbor(value: unknown): Uint8Array {
 
 /**
  * Decodes one CBOR data item and refuses anything but its deterministic encoding: trailing
- * bytes, indefinite lengths, non-shortest forms, tags, floats, invalid UTF-8 (which would not
- * re-encode to the same bytes). The caller has already checked the length against its limit.
+ * bytes, indefinite lengths, non-shortest integers and lengths, tags (all refused while
+ * decoding), and, when `reencode` is true, anything that does not encode back to the same
+ * bytes (a float standing for an integer, invalid UTF-8). Structures made only of byte
+ * strings, arrays and text strings that the caller checks against a pattern of ASCII
+ * characters need no re-encoding: a float, a simple value or a replacement character there
+ * fails the caller's type checks. The caller has already checked the length against its limit.
  * @throws HandshakeError `HANDSHAKE_MALFORMED` naming `what`.
  */
-export function decodeCbor(bytes: Uint8Array, what: string): unknown {
+export function decodeCbor(bytes: Uint8Array, what: string, reencode = true): unknown {
   let value: unknown
   try {
     value = decode(bytes, DECODE_OPTIONS)
   } catch (cause) {
     throw malformed(what, 'it is not one well-formed CBOR data item', cause)
   }
+  if (!reencode) return value
   let again: Uint8Array
   try {
     again = encode(value)

@@ -52,8 +52,8 @@ export interface OutgoingCredential {
 export interface CredentialCache {
   /** The credential whose SHA-256 digest is `digest`, if kept. */
   get(digest: Uint8Array): string | undefined
-  /** Keeps a credential that was received and verified. */
-  add(jwt: string): void
+  /** Keeps a credential that was received and verified; `digest`, when given, is its SHA-256. */
+  add(jwt: string, digest?: Uint8Array): void
 }
 
 /** The SHA-256 digest of a credential's bytes: its reference (docs/handshake.md §3.4). */
@@ -118,8 +118,8 @@ export function createCredentialCache(parameters: CreateCredentialCacheParameter
       }
       return jwt
     },
-    add(jwt) {
-      const key = toHex(credentialDigest(jwt))
+    add(jwt, digest) {
+      const key = toHex(digest ?? credentialDigest(jwt))
       entries.delete(key)
       entries.set(key, jwt)
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string)

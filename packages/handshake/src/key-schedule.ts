@@ -10,8 +10,16 @@ const EMPTY = /* @__PURE__ */ new Uint8Array(0)
 
 /** The HKDF info of a label: ASCII `marque-handshake <version>.<suite> <label>`. */
 export function labelInfo(label: string): Uint8Array {
-  return utf8(`${PROTOCOL_LABEL} ${HANDSHAKE_VERSION}.${HANDSHAKE_SUITE} ${label}`)
+  return FIXED_INFO.get(label) ?? utf8(`${PROTOCOL_LABEL} ${HANDSHAKE_VERSION}.${HANDSHAKE_SUITE} ${label}`)
 }
+
+// The protocol's own labels, encoded once (HKDF does not modify its info).
+const FIXED_INFO: ReadonlyMap<string, Uint8Array> = /* @__PURE__ */ new Map(
+  ['step 2', 'step 3', 'session', 'key update'].map((l) => [
+    l,
+    utf8(`${PROTOCOL_LABEL} ${HANDSHAKE_VERSION}.${HANDSHAKE_SUITE} ${l}`),
+  ]),
+)
 
 /** HKDF-SHA-256(IKM = secret, salt, info = LABEL(label)) of `length` bytes. */
 export function derive(secret: Uint8Array, salt: Uint8Array, label: string, length: number): Uint8Array {

@@ -57,7 +57,7 @@ export function decodeMessage2(
   maxLength: number,
 ): { keyShare: Uint8Array; ciphertext: Uint8Array } {
   checkLength(message, maxLength, 'message 2')
-  const bytes = byteStringOf(decodeCbor(message, 'message 2'), undefined, 'message 2')
+  const bytes = byteStringOf(decodeCbor(message, 'message 2', false), undefined, 'message 2')
   if (bytes.length < KEY_SHARE_LENGTH + 1) throw malformed('message 2', 'too short')
   return { keyShare: bytes.subarray(0, KEY_SHARE_LENGTH), ciphertext: bytes.subarray(KEY_SHARE_LENGTH) }
 }
@@ -73,7 +73,7 @@ export function encodeMessage3(ciphertext: Uint8Array): Uint8Array {
  */
 export function decodeMessage3(message: Uint8Array, maxLength: number): Uint8Array {
   checkLength(message, maxLength, 'message 3')
-  const bytes = byteStringOf(decodeCbor(message, 'message 3'), undefined, 'message 3')
+  const bytes = byteStringOf(decodeCbor(message, 'message 3', false), undefined, 'message 3')
   if (bytes.length < TAG_LENGTH + 1) throw malformed('message 3', 'too short')
   return bytes
 }

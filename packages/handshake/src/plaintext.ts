@@ -34,7 +34,8 @@ export function encodePlaintext(
  * @throws HandshakeError `HANDSHAKE_MALFORMED`.
  */
 export function decodePlaintext(bytes: Uint8Array, what: string): Plaintext {
-  const items = arrayOf(decodeCbor(bytes, what), 2, 2 + MAX_CREDENTIALS, what)
+  // Every item is then checked as a byte string, an array or an ASCII-pattern text string.
+  const items = arrayOf(decodeCbor(bytes, what, false), 2, 2 + MAX_CREDENTIALS, what)
   const identity = decodeIdentity(items[0])
   const signature = byteStringOf(items[1], SIGNATURE_LENGTH, `${what}’s signature`)
   const credentials = items.slice(2).map((c, i): WireCredential => {
