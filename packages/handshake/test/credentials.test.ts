@@ -173,6 +173,12 @@ describe('credentials verified by @marque/credentials', () => {
     await expect(w.connect([jwt])).rejects.toThrow(refusedWith(CredentialErrorCode.SubjectMismatch))
   })
 
+  it('needs a verifier with verifyCredential', () => {
+    expect(() => verifyCredentialsWith({ verifier: {} as never })).toThrow(
+      expect.objectContaining({ code: HandshakeErrorCode.InvalidArgument }),
+    )
+  })
+
   it('refuses a device that presents no DeviceIdentityCredential', async () => {
     const w = await world()
     await expect(w.connect([])).rejects.toThrow(
