@@ -68,7 +68,7 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 }
 
 const SESSIONS = Number(process.env.MARQUE_BENCH_SESSIONS ?? 10_000)
-const ROUNDS = 3
+const ROUNDS = 6
 
 /**
  * Like the harness's `measure`, but counts operations per second of this process's CPU time
@@ -266,7 +266,8 @@ async function floorTasks() {
 /**
  * Operations per CPU-second of each task, run one after the other for `time` ms each (after a
  * warm-up), the whole sequence `count` times; the best round of each task counts. CPU time
- * makes the figures hold on a shared machine; several rounds catch each task at its best.
+ * makes the figures hold on a shared machine; short, equal windows in several rounds give
+ * every task the same chance to be measured at a quiet moment.
  */
 async function rounds(
   tasks: Record<string, { fn: () => Promise<unknown>; time: number }>,
@@ -277,7 +278,7 @@ async function rounds(
   for (let round = 0; round < count; round++) {
     for (const [name, { fn, time }] of Object.entries(tasks)) {
       gc()
-      const m = await measure(fn, { time, warmup: round === 0 ? Math.max(1000, time) : 200 })
+      const m = await measure(fn, { time, warmup: round === 0 ? 2000 : 100 })
       if (best[name] === undefined || m.opsPerSecond > best[name].opsPerSecond) best[name] = m
     }
   }
@@ -436,8 +437,8 @@ export default async function handshake(): Promise<void> {
   const libp2p = await noiseTask()
   const rates = await rounds(
     {
-      ...Object.fromEntries(Object.entries(floorOps).map(([k, fn]) => [k, { fn, time: 300 }])),
-      handshake: { fn: await handshakeSansIo(w), time: 3000 },
+      ...Object.fromEntries(Object.entries(floorOps).map(([k, fn]) => [k, { fn, time: 500 }])),
+      handshake: { fn: await handshakeSansIo(w), time: 500 },
       driver: {
         fn: async () => {
           const [a, b] = memoryPair()
@@ -446,9 +447,9 @@ export default async function handshake(): Promise<void> {
             runResponder({ transport: b, responder: createResponder(w.gatewayParams()) }),
           ])
         },
-        time: 1000,
+        time: 500,
       },
-      noise: { fn: libp2p.run, time: 2000 },
+      noise: { fn: libp2p.run, time: 500 },
     },
     ROUNDS,
   )
