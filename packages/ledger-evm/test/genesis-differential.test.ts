@@ -12,32 +12,19 @@ import {
   type Service,
 } from '@marque/did'
 import fc from 'fast-check'
-import { type BaseError, bytesToHex, ContractFunctionRevertedError, type Hex } from 'viem'
+import type { Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { didKey, registryAbi } from '../src/index.js'
+import { didKey } from '../src/index.js'
 import type { RegistryNode } from '../src/testing/index.js'
 import { useChain } from './fixture.js'
+import { genesisSealerOf } from './helpers.js'
 
 let node: RegistryNode
 useChain((chain) => {
   node = chain.node
 })
 
-/** The account the registry reads from `genesis` for `did`, or the name of its revert. */
-async function onChain(key: Hex, genesis: Uint8Array): Promise<string> {
-  try {
-    const account = await node.publicClient().readContract({
-      address: node.registry,
-      abi: registryAbi,
-      functionName: 'genesisSealer',
-      args: [key, bytesToHex(genesis)],
-    })
-    return account.toLowerCase()
-  } catch (error) {
-    const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError)
-    return (revert as ContractFunctionRevertedError | null)?.data?.errorName ?? 'other'
-  }
-}
+const onChain = (key: Hex, genesis: Uint8Array) => genesisSealerOf(node, key, genesis)
 
 /** What @marque/did reads: the anchor account, InvalidGenesis when there is none. */
 function offChain(genesis: Uint8Array): string {
