@@ -1,0 +1,74 @@
+import { connect as netConnect } from 'node:net'
+import { WebSocket } from 'ws'
+import { DEFAULT_MAX_FRAME_LENGTH } from '../channel.js'
+import { type Connection, runInitiator } from '../driver.js'
+import { HandshakeError, HandshakeErrorCode } from '../errors.js'
+import { createInitiator } from '../initiator.js'
+import type { HandshakeParameters } from '../options.js'
+import type { FrameTransport } from '../transport.js'
+import { frameStream } from './stream.js'
+import { frameWebSocket } from './websocket.js'
+
+export interface ConnectParameters extends HandshakeParameters {
+  /** A gateway over TCP: its host (default `127.0.0.1`) and port. */
+  host?: string
+  port?: number
+  /** A gateway over WebSocket (`ws://` or `wss://`); takes the place of host and port. */
+  url?: string
+}
+
+/**
+ * Connects to a gateway and runs the initiator; resolves once the session is confirmed.
+ * @throws HandshakeError with the local reason (for example `HANDSHAKE_PEER_MISMATCH`),
+ *   `HANDSHAKE_PEER_ABORTED` when the gateway refused, `HANDSHAKE_TRANSPORT_CLOSED` when it
+ *   could not be reached, `HANDSHAKE_TIMEOUT`.
+ */
+export async function connect(parameters: ConnectParameters): Promise<Connection> {
+  const initiator = createInitiator(parameters)
+  const maxFrameLength = parameters.channel?.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH
+  const transport =
+    parameters.url === undefined
+      ? await openTcp(parameters, maxFrameLength)
+      : await openWebSocket(parameters.url, maxFrameLength)
+  return runInitiator({
+    transport,
+    initiator,
+    ...(parameters.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: parameters.stepTimeoutMs }),
+  })
+}
+
+function openTcp(parameters: ConnectParameters, maxFrameLength: number): Promise<FrameTransport> {
+  if (!Number.isSafeInteger(parameters.port) || (parameters.port as number) <= 0) {
+    throw new HandshakeError(
+      HandshakeErrorCode.InvalidArgument,
+      'port must be given (or url for a WebSocket)',
+    )
+  }
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: parameters.host ?? '127.0.0.1', port: parameters.port as number })
+    socket.setNoDelay(true)
+    socket.once('error', (cause) => reject(unreachable(cause)))
+    socket.once('connect', () => {
+      socket.removeAllListeners('error')
+      resolve(frameStream(socket, { maxFrameLength }))
+    })
+  })
+}
+
+function openWebSocket(url: string, maxFrameLength: number): Promise<FrameTransport> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { maxPayload: maxFrameLength })
+    socket.once('error', (cause) => reject(unreachable(cause)))
+    socket.once('open', () => {
+      socket.removeAllListeners('error')
+      resolve(frameWebSocket(socket))
+    })
+  })
+}
+
+function unreachable(cause: unknown): HandshakeError {
+  return new HandshakeError(HandshakeErrorCode.TransportClosed, 'the gateway could not be reached', {
+    hint: 'check the address and that the gateway is listening',
+    cause,
+  })
+}
