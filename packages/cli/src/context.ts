@@ -42,6 +42,8 @@ export interface Context {
   result(data: unknown, human: () => string | string[]): void
   /** A line of progress or information on stderr (not with --json). */
   info(line: string): void
+  /** An event of a long-running command: a JSON line on stdout with --json, else a line on stderr. */
+  event(data: Record<string, unknown>, human: string): void
 }
 
 const ENV: Record<keyof Config, string> = {
@@ -114,6 +116,10 @@ export function createContext(io: Io, options: GlobalOptions): Context {
     },
     info(line) {
       if (!options.json) io.stderr.write(`${line}\n`)
+    },
+    event(data, human) {
+      if (options.json) io.stdout.write(`${JSON.stringify(data, jsonReplacer)}\n`)
+      else io.stderr.write(`${human}\n`)
     },
   }
 }

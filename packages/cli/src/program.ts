@@ -1,6 +1,7 @@
 import { MarqueError } from '@marque/crypto'
 import { Command, CommanderError } from 'commander'
 import { registerDid } from './commands/did.js'
+import { registerHandshake } from './commands/handshake.js'
 import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerServe } from './commands/serve.js'
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerDid(program, run)
   registerLedger(program, run)
   registerServe(program, run)
+  registerHandshake(program, run)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })
