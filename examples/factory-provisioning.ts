@@ -33,10 +33,11 @@ import {
   publishStatusListFile,
   saveStatusRegistry,
 } from '@marque/credentials/node'
-import { exportSecretKey, generateSigner, randomBytes, toHex, withKeyId } from '@marque/crypto'
+import { exportSecretKey, generateSigner, randomBytes, toHex } from '@marque/crypto'
 import { createDidClient, createResolver, getResolver } from '@marque/did'
 import { openSqliteLedger } from '@marque/ledger/sqlite'
 import { Resolver } from 'did-resolver'
+import { registerManufacturer } from './lib/manufacturer.js'
 import { factoryLayout, readProvisioned } from './lib/provisioned.js'
 import { check, cliArgs, refusal, run } from './lib/run.js'
 
@@ -63,21 +64,10 @@ await run('factory-provisioning', async (defer) => {
   const marque = createResolver({ ledgers: { [ledger.network]: ledger } })
   const dids = createDidClient({ ledger, resolver: marque })
 
-  // 1. The manufacturer. Its device key signs credentials; its update and recovery keys
-  //    control every device DID until the device is sold (a real line keeps them in an HSM,
-  //    behind `defineSigner`).
-  const maker = {
-    key: await generateSigner(),
-    update: await generateSigner(),
-    recovery: await generateSigner(),
-  }
-  const makerDid = await dids.create({
-    deviceKey: maker.key,
-    updateKey: maker.update,
-    recoveryKey: maker.recovery,
-  })
-  const issuer = withKeyId(maker.key, makerDid.verificationMethodIds.assertionMethod[0]!)
-  console.log(`manufacturer ${makerDid.did} registered`)
+  // 1. The manufacturer (examples/lib/manufacturer.ts): its device key signs credentials;
+  //    its update and recovery keys control every device DID until the device is sold.
+  const maker = await registerManufacturer(dids)
+  console.log(`manufacturer ${maker.did} registered`)
 
   // 2. The batch: the hub first, then the devices, in one append under one locator. Keys are
   //    made here and injected; a device that makes its own key sends only its public key,
@@ -95,7 +85,7 @@ await run('factory-provisioning', async (defer) => {
   // 3. Credentials, as a stream: the registry gives each a random revocation slot, and its
   //    state is saved before any credential leaves the factory, so no slot is handed out twice.
   const registry = createStatusRegistry({
-    signer: issuer,
+    signer: maker.issuer,
     revocationUrl: pathToFileURL(files.revocationList).href,
   })
   const made = batch.dids.map((d, i) => {
@@ -121,7 +111,7 @@ await run('factory-provisioning', async (defer) => {
   })
   await saveStatusRegistry(files.statusRegistry, registry)
   const credentials: string[] = []
-  for await (const jwt of issueCredentials({ signer: issuer, credentials: made.map((m) => m.input) }))
+  for await (const jwt of issueCredentials({ signer: maker.issuer, credentials: made.map((m) => m.input) }))
     credentials.push(jwt)
   const published = await registry.publish()
   await publishStatusListFile(published.revocation)
@@ -137,7 +127,7 @@ await run('factory-provisioning', async (defer) => {
       did: m.did,
       signingKey: { secretKey: exportSecretKey(m.key) },
       credentials: [credentials[i]!],
-      trustAnchors: [{ did: makerDid.did, publicKey: maker.key.publicKey }],
+      trustAnchors: [{ did: maker.did, publicKey: maker.issuer.publicKey }],
       network: ledger.network,
       ...(i === 0 ? {} : { gateway: options.gateway }),
     }
@@ -157,7 +147,7 @@ await run('factory-provisioning', async (defer) => {
     resolver,
     fetchStatusList: createNodeStatusListFetcher(),
     policy: {
-      credentialTypes: { DeviceIdentityCredential: { issuers: [makerDid.did], requireStatus: true } },
+      credentialTypes: { DeviceIdentityCredential: { issuers: [maker.did], requireStatus: true } },
     },
   })
   for (const [i, m] of made.entries()) {
