@@ -2,8 +2,12 @@
 // examples' tests. Every child is bounded in time and killed if a test leaves it running.
 import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+import { pathToFileURL } from 'node:url'
+import { temporaryDirectory } from './temporary.js'
 
 const examples = join(import.meta.dirname, '..')
 const node = (script: string, args: readonly string[]) => [
@@ -26,16 +30,16 @@ export function runExample(
   args: readonly string[] = [],
   options: { timeoutMs?: number; cwd?: string } = {},
 ): Promise<ExampleRun> {
+  return execNode(node(script, args), options.cwd ?? join(examples, '..'), options.timeoutMs ?? 60_000)
+}
+
+/** Runs node with `args` to its end, whatever its exit code; killed after `timeoutMs`. */
+function execNode(args: readonly string[], cwd: string, timeoutMs: number): Promise<ExampleRun> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      node(script, args),
-      { cwd: options.cwd ?? join(examples, '..'), timeout: options.timeoutMs ?? 60_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-        resolve({ code, stdout, stderr })
-      },
-    )
+    execFile(process.execPath, args, { cwd, timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
+      resolve({ code, stdout, stderr })
+    })
   })
 }
 
@@ -91,5 +95,30 @@ export function startExample(script: string, args: readonly string[] = []): Runn
         await exited
       }
     },
+  }
+}
+
+// From another working directory, `--import tsx` must name the loader by its path.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+/**
+ * Runs a code sample from a document as a newcomer who pasted it would: from a file of its
+ * own inside the examples package (so the @marque packages resolve by name), with a new
+ * temporary directory as its working directory (so files it writes land there).
+ */
+export async function runSample(code: string, options: { timeoutMs?: number } = {}): Promise<ExampleRun> {
+  const cwd = await temporaryDirectory('marque-sample-')
+  const dir = await mkdtemp(join(examples, '.sample-run-'))
+  try {
+    const file = join(dir, 'sample.ts')
+    await writeFile(file, `${code}\nexport {}\n`)
+    return await execNode(
+      ['--conditions=@marque/source', '--import', tsx, file],
+      cwd.path,
+      options.timeoutMs ?? 30_000,
+    )
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+    await cwd.remove()
   }
 }
