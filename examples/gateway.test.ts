@@ -97,6 +97,22 @@ describe('examples/gateway.ts with examples/device-client.ts', () => {
     expect(lines.at(-1)).toBe('gateway stopped (2 sessions ended): 2 sessions, 8 readings, 1 refused')
   })
 
+  it('stops on SIGTERM, closing what it opened', async () => {
+    const running = startExample('gateway.ts', ['--dir', factory.path, '--port', '0', '--seconds', '40'])
+    try {
+      expect(await running.firstLine).toMatch(/ listening on tcp:\/\/127\.0\.0\.1:\d+$/)
+      running.child.kill('SIGTERM')
+      const { code, stdout, stderr } = await running.exited
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+        'gateway stopped (SIGTERM): 0 sessions, 0 readings, 0 refused',
+      )
+    } finally {
+      await running.kill()
+    }
+  })
+
   it('says what is missing when there is no factory output', async () => {
     const empty = join(factory.path, 'nothing-here')
     const run = await runExample('gateway.ts', ['--dir', empty])

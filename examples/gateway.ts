@@ -68,6 +68,16 @@ await run('gateway', async (defer) => {
       },
     },
   })
+  // It stops after --seconds, on a signal, or once --sessions sessions have ended.
+  let stop: (why: string) => void = () => {}
+  const stopped = new Promise<string>((done) => {
+    stop = done
+  })
+  const timer = setTimeout(() => stop(`${seconds} s elapsed`), seconds * 1000)
+  defer(() => clearTimeout(timer))
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+
   const gateway = await listen({
     host: '127.0.0.1',
     port,
@@ -79,16 +89,6 @@ await run('gateway', async (defer) => {
   })
   defer(() => gateway.close())
   console.log(`gateway ${identity.did} listening on tcp://127.0.0.1:${gateway.port}`)
-
-  // It stops after --seconds, on a signal, or once --sessions sessions have ended.
-  let stop: (why: string) => void = () => {}
-  const stopped = new Promise<string>((done) => {
-    stop = done
-  })
-  const timer = setTimeout(() => stop(`${seconds} s elapsed`), seconds * 1000)
-  defer(() => clearTimeout(timer))
-  process.once('SIGINT', () => stop('SIGINT'))
-  process.once('SIGTERM', () => stop('SIGTERM'))
 
   const totals = { sessions: 0, readings: 0, refused: 0 }
   // The local reason of each refusal; the device only learns that it was refused.
@@ -120,7 +120,8 @@ await run('gateway', async (defer) => {
   })
 
   const why = await stopped
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
   console.log(
-    `gateway stopped (${why}): ${totals.sessions} sessions, ${totals.readings} readings, ${totals.refused} refused`,
+    `gateway stopped (${why}): ${count(totals.sessions, 'session')}, ${count(totals.readings, 'reading')}, ${totals.refused} refused`,
   )
 })
