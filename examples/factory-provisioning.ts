@@ -2,9 +2,10 @@
 //   1. The manufacturer's own DID, on the embedded SQLite ledger; its key signs credentials.
 //   2. A batch of devices registered in one ledger append, sharing one anchor locator.
 //   3. One DeviceIdentityCredential per device, each with a revocation slot, issued as a
-//      stream (`issueCredentials`); the signed status list is published as a file.
-//   4. One provisioning bundle per device (`encodeBundle`, docs/provisioning.md), read back
-//      with `decodeBundle` and checked as the device will use it.
+//      stream (`issueCredentials`, memory bounded whatever the batch size)...
+//   4. ...and one provisioning bundle per device (`encodeBundle`, docs/provisioning.md)
+//      written as each credential comes out; then the signed status list is published as a
+//      file. Every bundle is read back with `decodeBundle` and checked as the device will use it.
 // The same line provisions a hub (model GW-1) that examples/gateway.ts runs as, so that
 // examples/gateway.ts and examples/device-client.ts run on what this program writes.
 //
@@ -82,7 +83,7 @@ await run('factory-provisioning', async (defer) => {
     `${count} devices and 1 hub registered in one batch (anchor ${batch.anchorId}, locator ${toHex(locator)})`,
   )
 
-  // 3. Credentials, as a stream: the registry gives each a random revocation slot, and its
+  // 3. What each credential says: the registry gives each a random revocation slot, and its
   //    state is saved before any credential leaves the factory, so no slot is handed out twice.
   const registry = createStatusRegistry({
     signer: maker.issuer,
@@ -110,35 +111,38 @@ await run('factory-provisioning', async (defer) => {
     return { did: d.did, key: keys[i]!, serial, input }
   })
   await saveStatusRegistry(files.statusRegistry, registry)
-  const credentials: string[] = []
-  for await (const jwt of issueCredentials({ signer: maker.issuer, credentials: made.map((m) => m.input) }))
-    credentials.push(jwt)
-  const published = await registry.publish()
-  await publishStatusListFile(published.revocation)
-  console.log(
-    `${credentials.length} DeviceIdentityCredentials issued; status list published at ${published.revocation.url}`,
-  )
 
-  // 4. The bundles: the DID, the key, the credential, whom to trust (the manufacturer, its
-  //    key pinned) and where to connect. They hold secret keys: owner-only files.
+  // 4. The bundles, written as the credentials come out of the stream: the DID, the key, the
+  //    credential, whom to trust (the manufacturer, its key pinned) and where to connect.
+  //    They hold secret keys: owner-only files.
+  let issued = 0
   let bytes = 0
-  for (const [i, m] of made.entries()) {
+  for await (const credential of issueCredentials({
+    signer: maker.issuer,
+    credentials: made.map((m) => m.input),
+  })) {
+    const m = made[issued]!
+    const hub = issued === 0
     const bundle: ProvisioningBundle = {
       did: m.did,
       signingKey: { secretKey: exportSecretKey(m.key) },
-      credentials: [credentials[i]!],
+      credentials: [credential],
       trustAnchors: [{ did: maker.did, publicKey: maker.issuer.publicKey }],
       network: ledger.network,
-      ...(i === 0 ? {} : { gateway: options.gateway }),
+      ...(hub ? {} : { gateway: options.gateway }),
     }
     const file = encodeBundle(bundle)
+    await writeFile(hub ? files.gatewayBundle : files.deviceBundle(m.serial), file, { mode: 0o600 })
     bytes += file.length
-    await writeFile(i === 0 ? files.gatewayBundle : files.deviceBundle(m.serial), file, { mode: 0o600 })
+    issued++
   }
   console.log(
-    `${made.length} provisioning bundles written to ${resolve(options.out)} ` +
-      `(${Math.round(bytes / made.length)} bytes on average, mode 0600)`,
+    `${issued} DeviceIdentityCredentials issued and provisioning bundles written to ${resolve(options.out)} ` +
+      `(${Math.round(bytes / issued)} bytes on average, mode 0600)`,
   )
+  const published = await registry.publish()
+  await publishStatusListFile(published.revocation)
+  console.log(`status list published at ${published.revocation.url}`)
 
   // Quality check before the line ships: each bundle decodes, its key is an authentication
   // key of its DID as the ledger has it, and its credential verifies against the status list.
