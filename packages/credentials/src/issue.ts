@@ -187,8 +187,9 @@ async function issuePrepared(
 
 /**
  * Issues one credential, signed by `signer` for the issuer its key id names.
- * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` or `CREDENTIAL_SCHEMA_INVALID` (see
- *   {@link prepareCredential}); whatever the signer throws.
+ * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for a bad subject, type, claims or
+ *   time; `CREDENTIAL_SCHEMA_INVALID` when the claims break the JSON Schema of a Marque type;
+ *   whatever the signer throws.
  */
 export async function issueCredential(parameters: IssueCredentialParameters): IssueCredentialReturnType {
   const { signer, format = 'vc+jwt', clock = systemClock } = parameters
