@@ -4,6 +4,7 @@ import { registerDid } from './commands/did.js'
 import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
 import { registerServe } from './commands/serve.js'
+import { registerVc } from './commands/vc.js'
 import { type Context, createContext, type GlobalOptions, type Io } from './context.js'
 import { exitCodeOf } from './errors.js'
 import { ExitCode } from './exit.js'
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerDid(program, run)
   registerLedger(program, run)
   registerServe(program, run)
+  registerVc(program, run)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

@@ -1,0 +1,121 @@
+import { createReadStream } from 'node:fs'
+import { extname } from 'node:path'
+import { createInterface } from 'node:readline'
+import { CsvError, parse } from 'csv-parse'
+import { CliError, CliErrorCode } from '../errors.js'
+
+/** The input formats of the batch commands: CSV with a header row (RFC 4180), or JSON lines. */
+export type RowFormat = 'csv' | 'jsonl'
+
+/** One record of a batch input, with where it came from for error messages. */
+export interface InputRow {
+  /** 1-based record number (the CSV header is not a record). */
+  row: number
+  /** The line the record ends on. */
+  line: number
+  fields: Record<string, unknown>
+}
+
+/** The longest record accepted, in bytes: a bound on memory whatever the file holds. */
+export const MAX_RECORD_BYTES = 64 * 1024
+
+/**
+ * The format of an input file: `--format` when given, else its extension (`.csv`;
+ * `.jsonl`, `.ndjson` or `.json`).
+ * @throws CliError `CLI_USAGE` when neither says.
+ */
+export function rowFormatOf(path: string, explicit: string | undefined): RowFormat {
+  const name = (explicit ?? extname(path).slice(1)).toLowerCase()
+  if (name === 'csv') return 'csv'
+  if (name === 'jsonl' || name === 'ndjson' || name === 'json') return 'jsonl'
+  throw new CliError(CliErrorCode.Usage, `cannot tell the format of ${path}`, {
+    hint: 'name the file .csv or .jsonl, or pass --format csv|jsonl',
+  })
+}
+
+/** `line N: problem`, the prefix every input error has. */
+export function rowError(where: { row?: number; line: number }, problem: string, cause?: unknown): CliError {
+  const at = where.row === undefined ? `line ${where.line}` : `row ${where.row} (line ${where.line})`
+  return new CliError(CliErrorCode.BadInput, `${at}: ${problem}`, {
+    ...(cause === undefined ? {} : { cause }),
+    hint: 'fix the input file and run the command again: nothing was written',
+  })
+}
+
+function openError(path: string, cause: unknown): CliError {
+  return (cause as NodeJS.ErrnoException).code === 'ENOENT'
+    ? new CliError(CliErrorCode.FileNotFound, `${path} does not exist`, { cause })
+    : new CliError(CliErrorCode.FileUnreadable, `cannot read ${path}`, { cause })
+}
+
+async function* csvRows(path: string): AsyncGenerator<InputRow> {
+  const parser = createReadStream(path).pipe(
+    parse({
+      bom: true,
+      // Header names are matched without regard to case or surrounding spaces.
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      max_record_size: MAX_RECORD_BYTES,
+    }),
+  )
+  let row = 0
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>
+      info: { lines: number }
+    }>) {
+      yield { row: ++row, line: info.lines, fields: record }
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines ?? 0
+      throw rowError({ line }, error.message.replace(/ on line \d+$/, ''), error)
+    }
+    throw openError(path, error)
+  } finally {
+    parser.destroy()
+  }
+}
+
+async function* jsonRows(path: string): AsyncGenerator<InputRow> {
+  const stream = createReadStream(path, { encoding: 'utf8' })
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
+  let line = 0
+  let row = 0
+  try {
+    for await (const text of lines) {
+      line++
+      if (text.trim() === '') continue
+      if (text.length > MAX_RECORD_BYTES)
+        throw rowError({ line }, `the line is longer than ${MAX_RECORD_BYTES} bytes`)
+      let fields: unknown
+      try {
+        fields = JSON.parse(line === 1 ? text.replace(/^\uFEFF/, '') : text)
+      } catch (cause) {
+        throw rowError({ line }, 'not valid JSON', cause)
+      }
+      if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+        throw rowError({ line }, 'each line must be a JSON object')
+      }
+      yield { row: ++row, line, fields: fields as Record<string, unknown> }
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    throw openError(path, error)
+  } finally {
+    lines.close()
+    stream.destroy()
+  }
+}
+
+/**
+ * Streams the records of a batch input file, one at a time, so memory stays bounded
+ * whatever its size.
+ * @throws CliError `CLI_BAD_INPUT` naming the line of the first malformed record;
+ *   `CLI_FILE_NOT_FOUND`, `CLI_FILE_UNREADABLE`.
+ */
+export function readRows(path: string, format: RowFormat): AsyncGenerator<InputRow> {
+  return format === 'csv' ? csvRows(path) : jsonRows(path)
+}
