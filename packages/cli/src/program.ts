@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { registerDid } from './commands/did.js'
 import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
+import { registerProvision } from './commands/provision.js'
 import { registerServe } from './commands/serve.js'
 import { registerVc } from './commands/vc.js'
 import { type Context, createContext, type GlobalOptions, type Io } from './context.js'
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerLedger(program, run)
   registerServe(program, run)
   registerVc(program, run)
+  registerProvision(program, run)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

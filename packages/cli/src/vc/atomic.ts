@@ -16,8 +16,8 @@ import { CliError, CliErrorCode } from '../errors.js'
 /** A file being written beside its destination, which appears whole or not at all. */
 export interface AtomicFile {
   readonly path: string
-  /** Appends text (buffered; written out in large chunks). */
-  write(text: string): void
+  /** Appends text (buffered; written out in large chunks) or bytes. */
+  write(data: string | Uint8Array): void
   /**
    * Flushes, syncs to disk and moves the file into place. Without `replace`, an existing
    * destination is never overwritten (the move is a hard link, which fails if it exists).
@@ -79,9 +79,18 @@ export function createAtomicFile(path: string, options: { mode: number; replace:
   }
   return {
     path,
-    write(text) {
-      pending.push(text)
-      size += text.length
+    write(data) {
+      if (typeof data !== 'string') {
+        flush()
+        try {
+          if (fd !== undefined) writeSync(fd, data)
+        } catch (cause) {
+          throw unwritable(path, cause)
+        }
+        return
+      }
+      pending.push(data)
+      size += data.length
       if (size >= CHUNK) flush()
     },
     commit() {
@@ -120,12 +129,12 @@ export function createAtomicFile(path: string, options: { mode: number; replace:
 /** Writes a whole file atomically (see {@link createAtomicFile}). */
 export function writeFileAtomic(
   path: string,
-  text: string,
+  data: string | Uint8Array,
   options: { mode: number; replace: boolean },
 ): void {
   const file = createAtomicFile(path, options)
   try {
-    file.write(text)
+    file.write(data)
     file.commit()
   } catch (error) {
     file.abort()

@@ -1,4 +1,5 @@
-import { closeSync, constants, existsSync, openSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, constants, existsSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 import {
   type CreateStatusRegistryParameters,
   createStatusRegistry,
@@ -89,6 +90,11 @@ export function createRegistryFile(
   parameters: Pick<CreateStatusRegistryParameters, 'revocationUrl' | 'suspensionUrl' | 'length'>,
   replace: boolean,
 ): StatusRegistry {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  } catch (cause) {
+    throw new CliError(CliErrorCode.FileUnwritable, `cannot create the directory of ${path}`, { cause })
+  }
   const release = lock(path)
   try {
     let registry: StatusRegistry

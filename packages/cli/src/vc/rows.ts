@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { extname } from 'node:path'
 import { createInterface } from 'node:readline'
+import { MarqueError } from '@marque/crypto'
 import { CsvError, parse } from 'csv-parse'
 import { CliError, CliErrorCode } from '../errors.js'
 
@@ -40,6 +41,23 @@ export function rowError(where: { row?: number; line: number }, problem: string,
     ...(cause === undefined ? {} : { cause }),
     hint: 'fix the input file and run the command again: nothing was written',
   })
+}
+
+/**
+ * The same error said of a row: the message is prefixed with where it happened, and the
+ * code (so the exit code) is kept.
+ */
+export function atRow(where: { row?: number; line: number }, error: unknown): unknown {
+  if (!(error instanceof MarqueError)) return error
+  const at = where.row === undefined ? `line ${where.line}` : `row ${where.row} (line ${where.line})`
+  const options = {
+    cause: error,
+    ...(error.details === undefined ? {} : { details: error.details }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  }
+  return error instanceof CliError
+    ? new CliError(error.code, `${at}: ${error.message}`, options)
+    : new MarqueError(error.code, `${at}: ${error.message}`, options)
 }
 
 function openError(path: string, cause: unknown): CliError {
