@@ -97,7 +97,7 @@ async function resolveDevice(resolver: Resolvable, did: string): Promise<DIDDocu
     )
   }
   if (result.didDocumentMetadata.deactivated === true) {
-    throw new CliError(CliErrorCode.Refused, `the device ${did} is deactivated`)
+    throw new CliError(CliErrorCode.BadInput, `the device ${did} is deactivated`)
   }
   return result.didDocument
 }
@@ -118,7 +118,7 @@ async function bundleKey(
   const key = await loadKeyFile(ctx.path(source.file))
   if (key.crv !== type || methodsHolding(document, relationship, key.publicKey, type).length === 0) {
     throw new CliError(
-      CliErrorCode.Refused,
+      CliErrorCode.BadInput,
       `the ${type} key in ${source.file} is not under ${relationship} of ${document.id}`,
       {
         hint: "pass the device's own key file (as `marque did create` wrote it), or --key-reference",

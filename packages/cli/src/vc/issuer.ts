@@ -27,7 +27,7 @@ const absolute = (id: string, did: string): string => (id.startsWith('#') ? `${d
  * Resolving first means a key that was rotated out, or a DID that was deactivated, is
  * refused here, before anything is signed with it.
  * @throws CliError `CLI_USAGE` (no issuer or key), `CLI_NOT_FOUND` (the DID does not
- *   resolve), `CLI_REFUSED` (deactivated, or the key is not an assertion method), and the
+ *   resolve), `CLI_BAD_INPUT` (deactivated, or the key is not an assertion method), and the
  *   errors of {@link loadSigner}.
  */
 export async function loadIssuer(
@@ -57,7 +57,7 @@ export async function loadIssuer(
     )
   }
   if (result.didDocumentMetadata.deactivated === true) {
-    throw new CliError(CliErrorCode.Refused, `the issuer ${did} is deactivated`, {
+    throw new CliError(CliErrorCode.BadInput, `the issuer ${did} is deactivated`, {
       hint: 'a deactivated DID can no longer issue credentials',
     })
   }
@@ -65,7 +65,7 @@ export async function loadIssuer(
   const kid = options.kid === undefined ? ids[0] : absolute(options.kid, did)
   if (kid === undefined || !ids.includes(kid)) {
     throw new CliError(
-      CliErrorCode.Refused,
+      CliErrorCode.BadInput,
       options.kid === undefined
         ? `the key in ${keyFile} is not an assertion method of ${did}`
         : `${kid} is not an assertion method of ${did} holding the key in ${keyFile}`,

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs'
+import { closeSync, createReadStream, openSync } from 'node:fs'
 import { extname } from 'node:path'
 import { createInterface } from 'node:readline'
 import { MarqueError } from '@marque/crypto'
@@ -67,7 +67,8 @@ function openError(path: string, cause: unknown): CliError {
 }
 
 async function* csvRows(path: string): AsyncGenerator<InputRow> {
-  const parser = createReadStream(path).pipe(
+  const source = createReadStream(path)
+  const parser = source.pipe(
     parse({
       bom: true,
       // Header names are matched without regard to case or surrounding spaces.
@@ -78,6 +79,8 @@ async function* csvRows(path: string): AsyncGenerator<InputRow> {
       max_record_size: MAX_RECORD_BYTES,
     }),
   )
+  // pipe() does not pass on the source's errors: the parser must end with them.
+  source.on('error', (error) => parser.destroy(error))
   let row = 0
   try {
     for await (const { record, info } of parser as AsyncIterable<{
@@ -94,6 +97,7 @@ async function* csvRows(path: string): AsyncGenerator<InputRow> {
     throw openError(path, error)
   } finally {
     parser.destroy()
+    source.destroy()
   }
 }
 
@@ -135,5 +139,11 @@ async function* jsonRows(path: string): AsyncGenerator<InputRow> {
  *   `CLI_FILE_NOT_FOUND`, `CLI_FILE_UNREADABLE`.
  */
 export function readRows(path: string, format: RowFormat): AsyncGenerator<InputRow> {
+  // Opened once here, so that a missing or unreadable file is reported before any stream starts.
+  try {
+    closeSync(openSync(path, 'r'))
+  } catch (cause) {
+    throw openError(path, cause)
+  }
   return format === 'csv' ? csvRows(path) : jsonRows(path)
 }
