@@ -11,7 +11,7 @@ import { createAtomicFile, refuseExisting } from './atomic.js'
 import { checkColumns, type DeviceDefaults, deviceCredential, todayUtc } from './devices.js'
 import type { Issuer } from './issuer.js'
 import type { OpenRegistry } from './registry.js'
-import { type InputRow, type RowFormat, readRows, rowError } from './rows.js'
+import { type InputRow, lineOfRow, type RowFormat, readRows, rowError } from './rows.js'
 
 export interface IssueBatchParameters {
   input: string
@@ -108,11 +108,11 @@ export async function issueBatch(
     const started = performance.now()
     // Each credential's line is written when issueCredentials yields it, in input order;
     // `pending` holds the rows in flight (at most `concurrency` + 1).
-    const pending: IssuedLine[] = []
+    const pending: { prefix: string; suffix: string }[] = []
     let current: InputRow | undefined
     let seen = 0
     async function* inputs(): AsyncGenerator<CredentialInput> {
-      for await (const row of readRows(parameters.input, parameters.format)) {
+      for await (const row of readRows(parameters.input, parameters.format, { lines: false })) {
         if (ctx.io.signal?.aborted) {
           throw new CliError(CliErrorCode.Refused, 'interrupted: nothing was written', {
             hint: 'run the command again; the status registry was not changed',
@@ -127,13 +127,16 @@ export async function issueBatch(
           if (error instanceof CliError) throw rowError(row, error.message, error)
           throw error
         }
-        const line: IssuedLine = { did: device.did, serial: device.serial, credential: '' }
+        let suffix = '}'
         if (open !== undefined) {
           const slot = open.registry.allocate()
-          line.statusIndex = slot.index
+          suffix = `,"statusIndex":${slot.index}}`
           device.input.status = slot.credentialStatus
         }
-        pending.push(line)
+        pending.push({
+          prefix: `{"did":${JSON.stringify(device.did)},"serial":${JSON.stringify(device.serial)},`,
+          suffix,
+        })
         yield device.input
       }
     }
@@ -147,8 +150,8 @@ export async function issueBatch(
         concurrency: parameters.concurrency,
       })) {
         const line = pending.shift()!
-        line.credential = credential
-        out.write(`${JSON.stringify(line)}\n`)
+        // A compact JWS is base64url and dots: it needs no JSON escaping.
+        out.write(`${line.prefix}"credential":"${credential}"${line.suffix}\n`)
         issued++
         if (++unreported >= PROGRESS_STEP) {
           progress.increment(unreported)
@@ -170,8 +173,10 @@ export async function issueBatch(
       progress.stop()
       out.abort()
       // A claim the credential schema refuses is reported at the row being read.
-      if (error instanceof CredentialError && current !== undefined)
-        throw rowError(current, error.message, error)
+      if (error instanceof CredentialError && current !== undefined) {
+        const line = await lineOfRow(parameters.input, parameters.format, current.row)
+        throw rowError({ row: current.row, line }, error.message, error)
+      }
       throw error
     }
     const seconds = (performance.now() - started) / 1000
