@@ -136,7 +136,8 @@ export function registerProvision(program: Command, run: Run): void {
           )
           ctx.result(
             result,
-            () => `wrote ${result.count.toLocaleString('en-US')} bundles to ${result.outDir}`,
+            () =>
+              `wrote ${result.count.toLocaleString('en-US')} bundle${result.count === 1 ? '' : 's'} to ${result.outDir}`,
           )
           return
         }

@@ -298,7 +298,7 @@ export function registerVc(program: Command, run: Run): void {
       ctx.result(
         { ...summary, seconds: Number(summary.seconds.toFixed(3)), perSecond: Math.round(summary.perSecond) },
         () =>
-          `issued ${summary.count.toLocaleString('en-US')} credentials to ${summary.out} in ${summary.seconds.toFixed(1)} s (${Math.round(summary.perSecond).toLocaleString('en-US')}/s)`,
+          `issued ${summary.count.toLocaleString('en-US')} credential${summary.count === 1 ? '' : 's'} to ${summary.out} in ${summary.seconds.toFixed(1)} s (${Math.round(summary.perSecond).toLocaleString('en-US')}/s)`,
       )
     }),
   )
