@@ -1,5 +1,5 @@
 import { constantTimeEqual, randomBytes, type Signer, sha256 } from '@marque/crypto'
-import { type Ledger, MAX_BATCH_OPERATIONS } from '@marque/ledger'
+import { type Ledger, type LedgerOperation, MAX_BATCH_OPERATIONS } from '@marque/ledger'
 import type { DIDDocument } from 'did-resolver'
 import { operationCid } from './cid.js'
 import { LOCATOR_LENGTH } from './constants.js'
@@ -43,6 +43,13 @@ export interface CreateDidParameters {
   recoveryCommitment?: Uint8Array
   /** 6 bytes. Default: from the client's `locator` (random). A factory batch may share one. */
   locator?: Uint8Array
+  /**
+   * 20 bytes, the genesis's field 10: an EVM account (the manufacturer's anchoring service,
+   * or the owner) that an EVM registry lets seal the DID, making it refuse every later
+   * operation for the DID (docs/ledger-evm.md, "Deactivation on chain"). It cannot change
+   * keys. Leave it out for a DID no account may seal. From a viem address: `hexToBytes(address)`.
+   */
+  anchorAccount?: Uint8Array
 }
 
 /** What every write returns. */
@@ -65,6 +72,12 @@ export interface CreateBatchParameters {
   devices: readonly Omit<CreateDidParameters, 'locator'>[]
   /** One locator for the whole batch (lets an indexed ledger file the batch under one key; links its devices: docs/did-method.md, "Privacy"). Default: one random locator per device. */
   locator?: Uint8Array
+  /**
+   * The anchor account of every device that names none itself (see
+   * {@link CreateDidParameters.anchorAccount}): a factory's anchoring service, say. Each
+   * genesis carries it (22 bytes more).
+   */
+  anchorAccount?: Uint8Array
 }
 export interface CreateBatchReturnType {
   readonly anchorId: string
@@ -120,6 +133,13 @@ export interface DeactivateDidParameters {
   did: string
   /** The current recovery key. */
   recoveryKey: Signer
+  /**
+   * Anchors the signed deactivate instead of `ledger.append([operation])`; the client reads
+   * back afterwards as after any write. On an EVM registry, sealing deactivates the DID and
+   * makes the registry refuse every later operation for it, in one transaction:
+   * `anchor: ({ bytes }) => ledger.seal({ did, genesis, operation: bytes })`.
+   */
+  anchor?: (operation: LedgerOperation) => Promise<unknown>
 }
 export type DeactivateDidReturnType = DidWriteResult
 
@@ -153,12 +173,13 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
   const domain = checkDomain(ledger.domain)
   const makeLocator = parameters.locator ?? (() => randomBytes(LOCATOR_LENGTH))
 
-  const genesis = async (p: CreateDidParameters, locator: Uint8Array) => {
+  const genesis = async (p: CreateDidParameters, locator: Uint8Array, batchAccount?: Uint8Array) => {
     if (p === null || typeof p !== 'object' || typeof p.deviceKey !== 'function') {
       throw new DidError(DidErrorCode.InvalidParameter, 'deviceKey must be a Signer')
     }
     const agreementKeys = p.agreementKeys?.length ? { agreementKeys: p.agreementKeys } : {}
     const services = p.services?.length ? { services: p.services } : {}
+    const anchorAccount = p.anchorAccount ?? batchAccount
     const operation: CreateOperation = {
       type: 'create',
       locator,
@@ -167,6 +188,7 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
       ...services,
       updateKey: publicKeyOf(p.updateKey),
       recoveryCommitment: commitmentOf(p.recoveryKey, p.recoveryCommitment),
+      ...(anchorAccount !== undefined && { anchorAccount }),
     }
     const signed = await signOperation({ operation, domain, signer: p.deviceKey })
     const did = formatDid({ locator, digest: signed.digest, network })
@@ -199,6 +221,7 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
     signer: Signer,
     role: 'update' | 'recovery',
     build: (state: DidState, head: Uint8Array, controlHead: Uint8Array) => UnsignedOperation,
+    anchor: (operation: LedgerOperation) => Promise<unknown> = (operation) => ledger.append([operation]),
   ): Promise<DidWriteResult> => {
     const parsed = parseDid(did)
     if ('error' in parsed) throw new DidError(DidErrorCode.InvalidDid, parsed.message)
@@ -230,7 +253,7 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
     const control = [...versions].reverse().find((v) => v.type === 'create' || v.type === 'transfer')!
     const operation = build(last.state, last.digest, control.digest)
     const signed = await signOperation({ operation, domain, signer })
-    await ledger.append([{ did: parsed.did, bytes: signed.bytes }])
+    await anchor({ did: parsed.did, bytes: signed.bytes })
     return confirm(parsed.did, signed.digest, signed.bytes)
   }
 
@@ -260,7 +283,9 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
           hint: 'split the devices into several calls',
         })
       }
-      const made = await Promise.all(devices.map((d) => genesis(d, p.locator ?? makeLocator())))
+      const made = await Promise.all(
+        devices.map((d) => genesis(d, p.locator ?? makeLocator(), p.anchorAccount)),
+      )
       const seen = new Set<string>()
       for (const g of made) {
         if (seen.has(g.did)) {
@@ -317,12 +342,24 @@ export function createDidClient(parameters: CreateDidClientParameters): DidClien
         ...(p.services !== undefined && { services: p.services }),
       }))
     },
-    deactivate(p) {
-      return write(p.did, p.recoveryKey, 'recovery', (_state, _head, controlHead) => ({
-        type: 'deactivate',
-        prev: controlHead,
-        recoveryKey: p.recoveryKey.publicKey,
-      }))
+    async deactivate(p) {
+      if (p?.anchor !== undefined && typeof p.anchor !== 'function') {
+        throw new DidError(
+          DidErrorCode.InvalidParameter,
+          'anchor must be a function that anchors the operation',
+        )
+      }
+      return write(
+        p.did,
+        p.recoveryKey,
+        'recovery',
+        (_state, _head, controlHead) => ({
+          type: 'deactivate',
+          prev: controlHead,
+          recoveryKey: p.recoveryKey.publicKey,
+        }),
+        p.anchor,
+      )
     },
     async history(did) {
       return readHistory({ ledger, did, explain: true })

@@ -20,6 +20,7 @@ export const Field = {
   updateKey: 7,
   recoveryCommitment: 8,
   recoveryKey: 9,
+  anchorAccount: 10,
 } as const
 
 /** Service types and their wire codes. A new type needs a new version byte. */
@@ -28,6 +29,11 @@ export type ServiceType = keyof typeof ServiceType
 
 /** Bytes of the anchor locator stored in a genesis operation and leading the DID's id. */
 export const LOCATOR_LENGTH = 6
+/**
+ * Bytes of the anchor account a genesis may name (field 10): an EVM account, which an EVM
+ * registry lets seal the DID (docs/did-method.md, "Operations"; docs/ledger-evm.md).
+ */
+export const ANCHOR_ACCOUNT_LENGTH = 20
 /** Bytes of SHA-256 over the signed genesis that follow the locator in the id. */
 export const DID_DIGEST_LENGTH = 16
 /** Bytes of a whole id: locator and digest. */

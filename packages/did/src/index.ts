@@ -24,6 +24,7 @@ export type {
 } from './client.js'
 export { createDidClient } from './client.js'
 export {
+  ANCHOR_ACCOUNT_LENGTH,
   DEFAULT_NETWORK,
   DID_DIGEST_LENGTH,
   Field,

@@ -1,6 +1,7 @@
 import { assertEd25519PublicKey, assertX25519PublicKey, constantTimeEqual, toHex } from '@marque/crypto'
 import { decodeStrict, encodeDeterministic } from './cbor.js'
 import {
+  ANCHOR_ACCOUNT_LENGTH,
   Field,
   LOCATOR_LENGTH,
   MAX_AGREEMENT_KEYS,
@@ -39,6 +40,12 @@ export interface CreateOperation {
   readonly updateKey: Uint8Array
   /** SHA-256 of the controller's next recovery public key (pre-rotation commitment). */
   readonly recoveryCommitment: Uint8Array
+  /**
+   * 20 bytes, not all zero: the EVM account an EVM registry lets seal the DID, that is make
+   * it refuse every later operation for it (docs/ledger-evm.md, "Deactivation on chain").
+   * Ledger metadata: it is in no DID document and changes nothing a resolver decides.
+   */
+  readonly anchorAccount?: Uint8Array
 }
 
 /** Replaces what it names; signed by the current update key; follows the head. */
@@ -108,7 +115,7 @@ const SHAPE: Record<OperationType, { required: readonly number[]; optional: read
       Field.updateKey,
       Field.recoveryCommitment,
     ],
-    optional: [Field.agreementKeys, Field.services],
+    optional: [Field.agreementKeys, Field.services, Field.anchorAccount],
   },
   update: {
     required: [Field.version, Field.type, Field.prev],
@@ -162,6 +169,7 @@ function toMap(op: UnsignedOperation): Map<number, unknown> {
   switch (op.type) {
     case 'create':
       put(Field.locator, op.locator)
+      put(Field.anchorAccount, op.anchorAccount)
       break
     default:
       put(Field.prev, op.prev)
@@ -256,7 +264,11 @@ function fromMap(map: Map<unknown, unknown>): UnsignedOperation {
   const shape = SHAPE[type]
   for (const key of map.keys()) {
     if (typeof key !== 'number' || !(shape.required.includes(key) || shape.optional.includes(key))) {
-      throw new DidError(DidErrorCode.UnknownField, `field ${String(key)} is not part of a ${type} operation`)
+      const name = typeof key === 'number' && FIELD_NAMES[key] !== undefined ? ` (${FIELD_NAMES[key]})` : ''
+      throw new DidError(
+        DidErrorCode.UnknownField,
+        `field ${String(key)}${name} is not part of ${anOperation(type)}`,
+      )
     }
   }
   for (const key of shape.required) if (!map.has(key)) throw missing(key, type)
@@ -272,6 +284,7 @@ function fromMap(map: Map<unknown, unknown>): UnsignedOperation {
         services: readServices(map),
         updateKey: bytes(Field.updateKey, 32)!,
         recoveryCommitment: bytes(Field.recoveryCommitment, 32)!,
+        anchorAccount: bytes(Field.anchorAccount, ANCHOR_ACCOUNT_LENGTH),
       })
     case 'update':
       return omitUndefined({
@@ -369,7 +382,7 @@ export function checkOperation<T extends UnsignedOperation>(op: T): T {
     .map(([name]) => {
       const key = (Field as Record<string, number>)[name]
       if (key === undefined || !(allowed.required.includes(key) || allowed.optional.includes(key))) {
-        throw new DidError(DidErrorCode.UnknownField, `${name} is not part of a ${op.type} operation`)
+        throw new DidError(DidErrorCode.UnknownField, `${name} is not part of ${anOperation(op.type)}`)
       }
       return key
     })
@@ -378,6 +391,7 @@ export function checkOperation<T extends UnsignedOperation>(op: T): T {
   }
   const o = op as AnyFields
   if (o.locator !== undefined) checkBytes(o.locator, Field.locator, LOCATOR_LENGTH)
+  if (o.anchorAccount !== undefined) checkAnchorAccount(o.anchorAccount)
   if (o.prev !== undefined) checkBytes(o.prev, Field.prev, 32)
   if (o.recoveryCommitment !== undefined) checkBytes(o.recoveryCommitment, Field.recoveryCommitment, 32)
   if (o.updateKey !== undefined) checkKey(o.updateKey, Field.updateKey, 'Ed25519')
@@ -399,6 +413,7 @@ export function checkOperation<T extends UnsignedOperation>(op: T): T {
 
 interface AnyFields {
   locator?: Uint8Array
+  anchorAccount?: Uint8Array
   prev?: Uint8Array
   recoveryCommitment?: Uint8Array
   updateKey?: Uint8Array
@@ -411,6 +426,17 @@ interface AnyFields {
 function checkBytes(value: unknown, key: number, length: number): void {
   if (!(value instanceof Uint8Array) || value.length !== length) {
     throw invalidField(key, `a byte string of ${length} bytes`)
+  }
+}
+
+// An all-zero account is refused so that "no anchor account" has one spelling, the field's
+// absence; an EVM registry treats both alike (no account signs as the zero address).
+function checkAnchorAccount(value: unknown): void {
+  checkBytes(value, Field.anchorAccount, ANCHOR_ACCOUNT_LENGTH)
+  if ((value as Uint8Array).every((b) => b === 0)) {
+    throw invalidField(Field.anchorAccount, `${ANCHOR_ACCOUNT_LENGTH} bytes, not all zero`, {
+      hint: 'leave the field out for a DID that no account may seal',
+    })
   }
 }
 
@@ -487,13 +513,22 @@ function checkServices(value: readonly Service[], min: number): void {
   }
 }
 
+/** "a create operation", "an update operation". */
+function anOperation(type: string): string {
+  return `${type === 'update' ? 'an' : 'a'} ${type} operation`
+}
+
 function missing(key: number, type: string): DidError {
   return new DidError(
     DidErrorCode.MissingField,
-    `a ${type} operation needs field ${key} (${FIELD_NAMES[key]})`,
+    `${anOperation(type)} needs field ${key} (${FIELD_NAMES[key]})`,
   )
 }
 
-function invalidField(key: number, expected: string): DidError {
-  return new DidError(DidErrorCode.InvalidField, `field ${key} (${FIELD_NAMES[key]}) must be ${expected}`)
+function invalidField(key: number, expected: string, options: { hint?: string } = {}): DidError {
+  return new DidError(
+    DidErrorCode.InvalidField,
+    `field ${key} (${FIELD_NAMES[key]}) must be ${expected}`,
+    options,
+  )
 }

@@ -18,6 +18,11 @@ export interface DidState {
   readonly updateKey: Uint8Array
   /** SHA-256 of the controller's next recovery key. */
   readonly recoveryCommitment: Uint8Array
+  /**
+   * The EVM account the genesis names (field 10), when it names one; no later operation
+   * changes it. Ledger metadata: no DID document shows it (docs/did-method.md, "DID documents").
+   */
+  readonly anchorAccount?: Uint8Array
   readonly deactivated: boolean
 }
 
@@ -144,6 +149,7 @@ export async function replayOperations(parameters: ReplayOperationsParameters): 
             op.type === 'deactivate'
               ? { ...state, keys: [], agreementKeys: [], services: [], deactivated: true }
               : {
+                  ...state,
                   keys: op.keys ?? state.keys,
                   agreementKeys: op.agreementKeys ?? state.agreementKeys,
                   services: op.services ?? state.services,
@@ -212,6 +218,7 @@ export function genesisState(op: CreateOperation): DidState {
     services: op.services ?? [],
     updateKey: op.updateKey,
     recoveryCommitment: op.recoveryCommitment,
+    ...(op.anchorAccount !== undefined && { anchorAccount: op.anchorAccount }),
     deactivated: false,
   }
 }

@@ -1,5 +1,5 @@
-import { defineSigner, ed25519Verify, generateSigner, type Signer, toHex } from '@marque/crypto'
-import { type Ledger, MAX_BATCH_OPERATIONS } from '@marque/ledger'
+import { defineSigner, ed25519Verify, fromHex, generateSigner, type Signer, toHex } from '@marque/crypto'
+import { type Ledger, type LedgerOperation, MAX_BATCH_OPERATIONS } from '@marque/ledger'
 import { describe, expect, it } from 'vitest'
 import {
   createDidClient,
@@ -125,6 +125,115 @@ for (const factory of ledgerFactories) {
         .catch((e: unknown) => e)
       expect((error as DidError).code).toBe(DidErrorCode.InvalidParameter)
       expect(appends).toBe(2)
+    })
+
+    it('names an anchor account in the genesis: per device, or once for a whole batch', async () => {
+      const ledger = await newLedger()
+      const client = createDidClient({ ledger })
+      const c = await controller()
+      const device = async () => ({
+        deviceKey: await generateSigner(),
+        updateKey: c.update,
+        recoveryKey: c.recovery,
+      })
+      const service = fromHex('7e5f4552091a69125d5dfcb7b8c2659029395bdf')
+      const owner = fromHex('2b5ad5c4795c026514f8317c7a215e218dccd6cf')
+      const accountOf = (bytes: Uint8Array) => {
+        const op = decodeOperation(bytes).operation
+        return op.type === 'create' && op.anchorAccount !== undefined ? toHex(op.anchorAccount) : undefined
+      }
+
+      const one = await client.create({ ...(await device()), anchorAccount: owner })
+      expect(accountOf(one.operation)).toBe(toHex(owner))
+      expect(one.operation.length).toBe(208)
+      // Ledger metadata: the document does not show it, nor does the resolution metadata.
+      expect(JSON.stringify(one.document)).not.toContain(toHex(owner))
+      const resolved = await createResolver({ ledgers: { default: ledger } }).resolve(one.did)
+      expect(JSON.stringify(resolved)).not.toContain(toHex(owner))
+      expect(resolved.didDocument).toEqual(one.document)
+      const h = await client.history(one.did)
+      expect(toHex(h.versions[0]!.state.anchorAccount!)).toBe(toHex(owner))
+
+      // The batch's account applies to every device that names none itself.
+      const batch = await client.createBatch({
+        devices: [await device(), { ...(await device()), anchorAccount: owner }, await device()],
+        anchorAccount: service,
+      })
+      expect(batch.dids.map((d) => accountOf(d.operation))).toEqual([
+        toHex(service),
+        toHex(owner),
+        toHex(service),
+      ])
+      const plain = await client.createBatch({ devices: [await device()] })
+      expect(accountOf(plain.dids[0]!.operation)).toBeUndefined()
+      expect(plain.dids[0]!.operation.length).toBe(186)
+
+      // Refused before anything is signed or appended, with the code a resolver would give.
+      for (const bad of [owner.subarray(1), new Uint8Array(20)]) {
+        expect(await codeOf(client.create({ ...(await device()), anchorAccount: bad }))).toBe(
+          DidErrorCode.InvalidField,
+        )
+        expect(await codeOf(client.createBatch({ devices: [await device()], anchorAccount: bad }))).toBe(
+          DidErrorCode.InvalidField,
+        )
+      }
+    })
+
+    it('keeps the anchor account through update, transfer and deactivation', async () => {
+      const ledger = await newLedger()
+      const client = createDidClient({ ledger })
+      const c = await controller()
+      const owner = fromHex('2b5ad5c4795c026514f8317c7a215e218dccd6cf')
+      const { did } = await client.create({
+        deviceKey: await generateSigner(),
+        updateKey: c.update,
+        recoveryKey: c.recovery,
+        anchorAccount: owner,
+      })
+      await client.rotate({ did, updateKey: c.update, keys: [await generateSigner()] })
+      const next = await controller()
+      await client.transfer({
+        did,
+        recoveryKey: c.recovery,
+        updateKey: next.update,
+        nextRecoveryKey: next.recovery,
+      })
+      await client.deactivate({ did, recoveryKey: next.recovery })
+      const h = await client.history(did)
+      expect(h.versions.map((v) => toHex(v.state.anchorAccount!))).toEqual(Array(4).fill(toHex(owner)))
+    })
+
+    it('deactivates through an anchoring function of the caller’s, then reads back', async () => {
+      const ledger = await newLedger()
+      const client = createDidClient({ ledger })
+      const c = await controller()
+      const { did } = await client.create({
+        deviceKey: await generateSigner(),
+        updateKey: c.update,
+        recoveryKey: c.recovery,
+      })
+      const handed: LedgerOperation[] = []
+      // Stands for an EVM registry's seal, which anchors the deactivate in its own transaction.
+      const anchor = async (operation: LedgerOperation) => {
+        handed.push(operation)
+        return ledger.append([operation])
+      }
+      const forgetful = async (operation: LedgerOperation) => {
+        handed.push(operation)
+      }
+      // An anchoring function that anchors nothing: the read-back finds no such version.
+      expect(await codeOf(client.deactivate({ did, recoveryKey: c.recovery, anchor: forgetful }))).toBe(
+        DidErrorCode.Conflict,
+      )
+      const done = await client.deactivate({ did, recoveryKey: c.recovery, anchor })
+      expect(handed.map((o) => o.did)).toEqual([did, did])
+      expect(toHex(handed[1]!.bytes)).toBe(toHex(done.operation))
+      expect(decodeOperation(done.operation).operation.type).toBe('deactivate')
+      expect(done.document).toEqual({ '@context': expect.anything(), id: did })
+      const bad = { did, recoveryKey: c.recovery, anchor: 'seal' } as unknown as Parameters<
+        typeof client.deactivate
+      >[0]
+      expect(await codeOf(client.deactivate(bad))).toBe(DidErrorCode.InvalidParameter)
     })
 
     it('refuses an empty or oversized batch with DID_BATCH_TOO_LARGE', async () => {

@@ -5,6 +5,7 @@ import * as did from '../src/index.js'
 it('exports exactly these names', () => {
   expect(Object.keys(did).sort()).toMatchInlineSnapshot(`
     [
+      "ANCHOR_ACCOUNT_LENGTH",
       "DEFAULT_NETWORK",
       "DID_CONTEXTS",
       "DID_DIGEST_LENGTH",

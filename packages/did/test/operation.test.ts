@@ -21,6 +21,7 @@ const update = await fixedSigner(2)
 const recovery = await fixedSigner(3)
 const x25519 = (await generateX25519KeyPair()).publicKey
 const PREV = new Uint8Array(32).fill(9)
+const ACCOUNT = fromHex('7e5f4552091a69125d5dfcb7b8c2659029395bdf')
 
 const genesis: UnsignedOperation = {
   type: 'create',
@@ -42,6 +43,15 @@ const genesisEntries = (): [number, unknown][] => [
   [7, update.publicKey],
   [8, recoveryCommitment(recovery.publicKey)],
 ]
+/** An update carrying field 10, which only a create may carry. */
+const updateWithAccount = () =>
+  raw([
+    [0, 1],
+    [1, 1],
+    [2, PREV],
+    [7, update.publicKey],
+    [10, ACCOUNT],
+  ])
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -58,6 +68,7 @@ describe('operation sizes (bytes, signature included)', () => {
     const sizes = {
       create: encodeOperation(genesis, SIG).length,
       createWithKeyAgreement: encodeOperation({ ...genesis, agreementKeys: [x25519] }, SIG).length,
+      createWithAnchorAccount: encodeOperation({ ...genesis, anchorAccount: ACCOUNT }, SIG).length,
       updateOneKey: encodeOperation({ type: 'update', prev: PREV, keys: [update.publicKey] }, SIG).length,
       transfer: encodeOperation(
         {
@@ -76,6 +87,7 @@ describe('operation sizes (bytes, signature included)', () => {
     expect(sizes).toEqual({
       create: 186,
       createWithKeyAgreement: 222,
+      createWithAnchorAccount: 208,
       updateOneKey: 143,
       transfer: 212,
       deactivate: 142,
@@ -94,6 +106,16 @@ describe('decodeOperation', () => {
 
   it('matches a hand-built map byte for byte', () => {
     expect(toHex(raw(genesisEntries()))).toBe(toHex(encodeOperation(genesis, SIG)))
+    expect(toHex(raw([...genesisEntries(), [10, ACCOUNT]]))).toBe(
+      toHex(encodeOperation({ ...genesis, anchorAccount: ACCOUNT }, SIG)),
+    )
+  })
+
+  it('round-trips a genesis naming an anchor account, the field last before the signature', () => {
+    const anchored = { ...genesis, anchorAccount: ACCOUNT }
+    const bytes = encodeOperation(anchored, SIG)
+    expect(decodeOperation(bytes).operation).toEqual(anchored)
+    expect(toHex(bytes.subarray(-88, -66))).toBe(`0a54${toHex(ACCOUNT)}`)
   })
 
   const good = () => encodeOperation(genesis, SIG)
@@ -151,9 +173,77 @@ describe('decodeOperation', () => {
       () => raw(genesisEntries().map(([k, v]) => [k, k === 1 ? 4 : v])),
       DidErrorCode.UnknownType,
     ],
-    ['an unknown field', () => raw([...genesisEntries(), [10, 0]]), DidErrorCode.UnknownField],
+    ['an unknown field', () => raw([...genesisEntries(), [11, 0]]), DidErrorCode.UnknownField],
     ['a text map key', () => raw([...genesisEntries(), ['x', 0]]), DidErrorCode.UnknownField],
     ['prev in a create', () => raw([...genesisEntries(), [2, PREV]]), DidErrorCode.UnknownField],
+    [
+      'an anchor account of 19 bytes',
+      () => raw([...genesisEntries(), [10, ACCOUNT.subarray(1)]]),
+      DidErrorCode.InvalidField,
+    ],
+    [
+      'an anchor account of 21 bytes',
+      () => raw([...genesisEntries(), [10, fromHex(`00${toHex(ACCOUNT)}`)]]),
+      DidErrorCode.InvalidField,
+    ],
+    [
+      'an anchor account of 32 bytes',
+      () => raw([...genesisEntries(), [10, PREV]]),
+      DidErrorCode.InvalidField,
+    ],
+    [
+      'an anchor account as text',
+      () => raw([...genesisEntries(), [10, `0x${toHex(ACCOUNT)}`]]),
+      DidErrorCode.InvalidField,
+    ],
+    ['an anchor account as an integer', () => raw([...genesisEntries(), [10, 0]]), DidErrorCode.InvalidField],
+    [
+      'an anchor account of 20 zero bytes',
+      () => raw([...genesisEntries(), [10, new Uint8Array(20)]]),
+      DidErrorCode.InvalidField,
+    ],
+    ['an anchor account in an update', () => updateWithAccount(), DidErrorCode.UnknownField],
+    [
+      'an anchor account in a transfer',
+      () =>
+        raw([
+          [0, 1],
+          [1, 2],
+          [2, PREV],
+          [7, update.publicKey],
+          [8, PREV],
+          [9, recovery.publicKey],
+          [10, ACCOUNT],
+        ]),
+      DidErrorCode.UnknownField,
+    ],
+    [
+      'an anchor account in a deactivate',
+      () =>
+        raw([
+          [0, 1],
+          [1, 3],
+          [2, PREV],
+          [9, recovery.publicKey],
+          [10, ACCOUNT],
+        ]),
+      DidErrorCode.UnknownField,
+    ],
+    [
+      'an anchor account before the recovery commitment (keys out of order)',
+      () => {
+        // Swap the spellings of fields 8 and 10 by hand: ... 0a 54 <20> 08 58 20 <32> 58 40 ...
+        const b = encodeOperation({ ...genesis, anchorAccount: ACCOUNT }, SIG)
+        const tail = b.length - 66
+        return fromHex(
+          toHex(b.subarray(0, tail - 57)) +
+            toHex(b.subarray(tail - 22, tail)) +
+            toHex(b.subarray(tail - 57, tail - 22)) +
+            toHex(b.subarray(tail)),
+        )
+      },
+      DidErrorCode.NonCanonical,
+    ],
     [
       'no recovery commitment',
       () => raw(genesisEntries().filter(([k]) => k !== 8)),
@@ -296,7 +386,7 @@ describe('decodeOperation', () => {
   })
 
   it('either rejects a flipped byte with a DidError or decodes different bytes to a different operation', () => {
-    const bytes = encodeOperation({ ...genesis, agreementKeys: [x25519] }, SIG)
+    const bytes = encodeOperation({ ...genesis, agreementKeys: [x25519], anchorAccount: ACCOUNT }, SIG)
     fc.assert(
       fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (at, xor) => {
         const mutated = bytes.slice()
@@ -337,6 +427,7 @@ const x25519Key = fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((k) => 
   }
 })
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 })
+const account = fc.uint8Array({ minLength: 20, maxLength: 20 }).filter((a) => a.some((b) => b !== 0))
 const uniqueKeys = (arb: fc.Arbitrary<Uint8Array>, min: number, max: number) =>
   fc.uniqueArray(arb, { minLength: min, maxLength: max, selector: (k) => toHex(k) })
 const endpoint = fc
@@ -366,6 +457,7 @@ const operations: Record<string, fc.Arbitrary<UnsignedOperation>> = {
         services: services(1),
         updateKey: ed25519Key,
         recoveryCommitment: bytes32,
+        anchorAccount: account,
       },
       { requiredKeys: ['locator', 'keys', 'updateKey', 'recoveryCommitment'] },
     )
@@ -447,6 +539,23 @@ describe('error text', () => {
   })
 })
 
+describe('error text of a misplaced anchor account', () => {
+  it('names the field and the operation type', () => {
+    let error: DidError | undefined
+    try {
+      decodeOperation(updateWithAccount())
+    } catch (e) {
+      error = e as DidError
+    }
+    expect({ code: error?.code, message: error?.message }).toMatchInlineSnapshot(`
+      {
+        "code": "DID_OP_UNKNOWN_FIELD",
+        "message": "field 10 (anchorAccount) is not part of an update operation",
+      }
+    `)
+  })
+})
+
 describe('encodeOperation', () => {
   it('refuses what a resolver would refuse, with the same code', () => {
     expect(codeOf(() => encodeOperation({ ...genesis, keys: [] }, SIG))).toBe(DidErrorCode.InvalidField)
@@ -454,6 +563,14 @@ describe('encodeOperation', () => {
     expect(
       codeOf(() => encodeOperation({ ...genesis, prev: PREV } as unknown as UnsignedOperation, SIG)),
     ).toBe(DidErrorCode.UnknownField)
+    const misplaced = { type: 'update', prev: PREV, updateKey: update.publicKey, anchorAccount: ACCOUNT }
+    expect(codeOf(() => encodeOperation(misplaced as unknown as UnsignedOperation, SIG))).toBe(
+      DidErrorCode.UnknownField,
+    )
+    for (const bad of [ACCOUNT.subarray(1), new Uint8Array(20), `0x${toHex(ACCOUNT)}`]) {
+      const op = { ...genesis, anchorAccount: bad } as unknown as UnsignedOperation
+      expect(codeOf(() => encodeOperation(op, SIG))).toBe(DidErrorCode.InvalidField)
+    }
     expect(codeOf(() => encodeOperation({ type: 'nope' } as unknown as UnsignedOperation, SIG))).toBe(
       DidErrorCode.UnknownType,
     )

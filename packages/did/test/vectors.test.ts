@@ -7,7 +7,8 @@
 // - OUR regression vector for did:marque (docs/did-method.md, "Test vectors"): a genesis
 //   operation made from fixed seeds, its exact bytes, signing input and DID. It is not from
 //   any external specification: it pins this implementation so that a change in encoding
-//   or derivation shows up here.
+//   or derivation shows up here. A second one is the same genesis naming an anchor account
+//   (field 10).
 import { fromHex, toHex, utf8 } from '@marque/crypto'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
@@ -25,7 +26,7 @@ import {
   signOperation,
 } from '../src/index.js'
 import { fixedSigner } from './fixtures.js'
-import { GENESIS_VECTOR } from './vector-data.js'
+import { ANCHORED_GENESIS_VECTOR, GENESIS_VECTOR } from './vector-data.js'
 
 describe('RFC 8949 Appendix A, deterministic encoding (§4.2.1)', () => {
   const cases: [unknown, string][] = [
@@ -89,39 +90,68 @@ describe('CID', () => {
   })
 })
 
+interface GenesisVector {
+  domain: string
+  locator: string
+  anchorAccount?: string
+  unsigned: string
+  signature: string
+  did: string
+}
+
+/** Builds the vector's genesis from its seeds and checks every byte of it. */
+async function checkGenesisVector(vector: GenesisVector, size: number) {
+  const device = await fixedSigner(1)
+  const update = await fixedSigner(2)
+  const recovery = await fixedSigner(3)
+  expect(toHex(device.publicKey)).toBe('8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c')
+  const operation = {
+    type: 'create' as const,
+    locator: fromHex(vector.locator),
+    keys: [device.publicKey],
+    updateKey: update.publicKey,
+    recoveryCommitment: recoveryCommitment(recovery.publicKey),
+    ...(vector.anchorAccount !== undefined && { anchorAccount: fromHex(vector.anchorAccount) }),
+  }
+  const unsigned = encodeUnsignedOperation(operation)
+  expect(toHex(unsigned)).toBe(vector.unsigned)
+  const input = signingInput(unsigned, vector.domain)
+  expect(toHex(input)).toBe(
+    toHex(utf8('did:marque op')) + '000115' + toHex(utf8('marque:memory:default')) + vector.unsigned,
+  )
+  const signed = await signOperation({ operation, domain: vector.domain, signer: device })
+  expect(toHex(signed.signature)).toBe(vector.signature)
+  expect(toHex(signed.bytes)).toBe(`82${vector.unsigned}5840${vector.signature}`)
+  expect(signed.bytes.length).toBe(size)
+  const did = formatDid({ locator: operation.locator, digest: signed.digest })
+  expect(did).toBe(vector.did)
+  const parsed = parseDid(did)
+  if ('error' in parsed) throw new Error(parsed.message)
+  expect(toHex(parsed.locator)).toBe(vector.locator)
+  expect(toHex(parsed.digest)).toBe(toHex(signed.digest.subarray(0, 16)))
+  const decoded = decodeOperation(signed.bytes)
+  expect(toHex(decoded.unsignedBytes)).toBe(vector.unsigned)
+  expect(decoded.operation).toEqual(operation)
+  return signed.bytes
+}
+
 describe('did:marque genesis regression vector (ours)', () => {
   it('gives the exact bytes, signing input and DID', async () => {
-    const device = await fixedSigner(1)
-    const update = await fixedSigner(2)
-    const recovery = await fixedSigner(3)
-    expect(toHex(device.publicKey)).toBe('8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c')
-    const operation = {
-      type: 'create' as const,
-      locator: fromHex(GENESIS_VECTOR.locator),
-      keys: [device.publicKey],
-      updateKey: update.publicKey,
-      recoveryCommitment: recoveryCommitment(recovery.publicKey),
-    }
-    const unsigned = encodeUnsignedOperation(operation)
-    expect(toHex(unsigned)).toBe(GENESIS_VECTOR.unsigned)
-    const input = signingInput(unsigned, GENESIS_VECTOR.domain)
-    expect(toHex(input)).toBe(
-      toHex(utf8('did:marque op')) +
-        '000115' +
-        toHex(utf8('marque:memory:default')) +
-        GENESIS_VECTOR.unsigned,
+    await checkGenesisVector(GENESIS_VECTOR, 186)
+  })
+})
+
+describe('did:marque genesis vector with an anchor account (ours)', () => {
+  it('gives the exact bytes, signing input and DID', async () => {
+    const bytes = await checkGenesisVector(ANCHORED_GENESIS_VECTOR, 208)
+    // Field 10 is the highest key of a create: it sits right before the signature, where an
+    // EVM registry reads it (docs/ledger-evm.md, "Deactivation on chain").
+    expect(toHex(bytes.subarray(bytes.length - 88, bytes.length - 66))).toBe(
+      `0a54${ANCHORED_GENESIS_VECTOR.anchorAccount}`,
     )
-    const signed = await signOperation({ operation, domain: GENESIS_VECTOR.domain, signer: device })
-    expect(toHex(signed.signature)).toBe(GENESIS_VECTOR.signature)
-    expect(toHex(signed.bytes)).toBe(`82${GENESIS_VECTOR.unsigned}5840${GENESIS_VECTOR.signature}`)
-    expect(signed.bytes.length).toBe(186)
-    const did = formatDid({ locator: operation.locator, digest: signed.digest })
-    expect(did).toBe(GENESIS_VECTOR.did)
-    const parsed = parseDid(did)
-    if ('error' in parsed) throw new Error(parsed.message)
-    expect(toHex(parsed.locator)).toBe(GENESIS_VECTOR.locator)
-    expect(toHex(parsed.digest)).toBe(toHex(signed.digest.subarray(0, 16)))
-    const decoded = decodeOperation(signed.bytes)
-    expect(toHex(decoded.unsignedBytes)).toBe(GENESIS_VECTOR.unsigned)
+    // The same genesis as the first vector but for those 22 bytes (and the map's size).
+    expect(ANCHORED_GENESIS_VECTOR.unsigned).toBe(
+      `a7${GENESIS_VECTOR.unsigned.slice(2)}0a54${ANCHORED_GENESIS_VECTOR.anchorAccount}`,
+    )
   })
 })

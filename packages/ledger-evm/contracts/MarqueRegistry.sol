@@ -6,7 +6,8 @@ pragma solidity 0.8.37;
 /// The registry only orders and timestamps: `anchor` never parses an operation, and anyone
 /// may anchor anything. Resolvers validate and ignore what is invalid, so junk can only ever
 /// add entries, never hide, reorder or block a DID's valid operations. Only sealing (the
-/// deactivation the registry enforces) reads fixed positions of a genesis and a deactivate.
+/// deactivation the registry enforces) parses anything: it walks a genesis's CBOR map for
+/// its anchor account, and checks a deactivate's fixed form.
 ///
 /// Storage is kept to what a resolver needs to find one DID's operations without scanning
 /// the chain: a list of block numbers per anchor locator (genesis operations, one write per
@@ -85,16 +86,25 @@ contract MarqueRegistry {
     // did:marque version 1 (docs/did-method.md, "Encoding"): a signed operation is the CBOR
     // array [operation map, 64-byte signature] in deterministic encoding. A create begins
     // 82 (array of 2), the map header, 00 01 (version 1), 01 00 (type create), 03 46 and the
-    // 6-byte locator. Its field 10, the anchor account (20 bytes), is its highest key, so it
-    // sits right before the signature: ... 0A 54 <20 bytes> 58 40 <64 bytes>. A deactivate
-    // is exactly 142 bytes: 82 A4 00 01 01 03 02 58 20 <prev> 09 58 20 <recovery key> 58 40 <sig>.
+    // 6-byte locator; its other entries follow in ascending key order, and its field 10, the
+    // anchor account, is a byte string of 20 bytes (54 <20 bytes>). The anchor account is
+    // found by walking the map's entries, never by its position from the end: a recovery
+    // commitment (32 bytes of the creator's choosing) may hold any bytes, `0a 54` included.
+    // A deactivate is exactly 142 bytes: 82 A4 00 01 01 03 02 58 20 <prev> 09 58 20
+    // <recovery key> 58 40 <sig>.
     bytes6 private constant CREATE_PREFIX = 0x000101000346;
-    bytes2 private constant ANCHOR_ACCOUNT_FIELD = 0x0a54;
+    /// Map headers of a create: 3 entries (those CREATE_PREFIX holds) to 23 (one-byte header).
+    uint256 private constant MAP_3 = 0xa3;
+    uint256 private constant MAP_23 = 0xb7;
+    /// The keys a create may hold after its prefix: 4 keys, 5 agreement keys, 6 services,
+    /// 7 update key, 8 recovery commitment, 10 anchor account.
+    uint256 private constant CREATE_KEYS = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10);
+    uint256 private constant ANCHOR_ACCOUNT_KEY = 10;
+    bytes1 private constant ANCHOR_ACCOUNT_HEADER = 0x54; // a byte string of 20 bytes
     bytes2 private constant SIGNATURE_FIELD = 0x5840;
     bytes6 private constant DEACTIVATE_PREFIX = 0x82a400010103;
     uint256 private constant DEACTIVATE_LENGTH = 142;
     uint256 private constant SIGNATURE_TAIL = 66;
-    uint256 private constant ANCHOR_ACCOUNT_TAIL = 88;
     uint256 private constant ID_TAIL_MASK = (uint256(1) << 80) - 1; // bytes 22..31 of a did:marque key
 
     // EIP-712 (https://eips.ethereum.org/EIPS/eip-712): relayed requests bind this chain and
@@ -339,21 +349,81 @@ contract MarqueRegistry {
 
     /// The anchor account of `did`'s genesis. The genesis is authenticated by its hash: the
     /// digest in `did` is the first 16 bytes of its SHA-256, so only its creator could have
-    /// written the account in it.
-    function _genesisSealer(bytes32 did, bytes calldata g) private pure returns (address) {
+    /// written the account in it. The map is walked entry by entry, so the account read is
+    /// the one the did:marque decoder reads from every genesis it accepts; what else the
+    /// entries hold (keys, services) is for resolvers to check, not the registry.
+    function _genesisSealer(bytes32 did, bytes calldata g) private pure returns (address account) {
         uint256 n = g.length;
         if (
-            n < 14 + ANCHOR_ACCOUNT_TAIL ||
+            n < 14 + SIGNATURE_TAIL ||
             n > MAX_OPERATION_BYTES ||
             uint256(did) & ID_TAIL_MASK != 0 ||
             g[0] != 0x82 ||
+            uint8(g[1]) < MAP_3 ||
+            uint8(g[1]) > MAP_23 ||
             bytes6(g[2:8]) != CREATE_PREFIX ||
             bytes6(g[8:14]) != bytes6(did) ||
-            bytes2(g[n - ANCHOR_ACCOUNT_TAIL:n - ANCHOR_ACCOUNT_TAIL + 2]) != ANCHOR_ACCOUNT_FIELD ||
-            bytes2(g[n - SIGNATURE_TAIL:n - SIGNATURE_TAIL + 2]) != SIGNATURE_FIELD ||
             bytes16(sha256(g)) != bytes16(did << 48)
         ) revert InvalidGenesis(did);
-        return address(bytes20(g[n - ANCHOR_ACCOUNT_TAIL + 2:n - SIGNATURE_TAIL]));
+        uint256 end = n - SIGNATURE_TAIL;
+        uint256 p = 14;
+        uint256 last = 3;
+        for (uint256 entries = uint8(g[1]) - MAP_3; entries > 0; entries--) {
+            if (p >= end) revert InvalidGenesis(did);
+            // A key is one byte (an unsigned integer under 24), above the one before it.
+            uint256 key = uint8(g[p++]);
+            if (key <= last || key > ANCHOR_ACCOUNT_KEY || (CREATE_KEYS >> key) & 1 == 0) {
+                revert InvalidGenesis(did);
+            }
+            last = key;
+            if (key == ANCHOR_ACCOUNT_KEY) {
+                if (end - p < 21 || g[p] != ANCHOR_ACCOUNT_HEADER) revert InvalidGenesis(did);
+                account = address(bytes20(g[p + 1:p + 21]));
+                p += 21;
+            } else {
+                p = _skip(did, g, p, end, 0);
+            }
+        }
+        if (p != end || bytes2(g[end:end + 2]) != SIGNATURE_FIELD || account == address(0)) {
+            revert InvalidGenesis(did);
+        }
+    }
+
+    /// Where the CBOR data item at `p` ends, for the items a create's values are made of
+    /// (RFC 8949 §3): unsigned integers, byte and text strings, and arrays of them nested at
+    /// most twice (the services, each `[id, type, endpoint]`). Arguments of one or two bytes
+    /// are all an operation of at most 4096 bytes needs. Reverts with {InvalidGenesis} on
+    /// any other item or one that runs past `end`; each item takes at least a byte, so the
+    /// walk ends within `end - p` steps.
+    function _skip(bytes32 did, bytes calldata g, uint256 p, uint256 end, uint256 depth)
+        private
+        pure
+        returns (uint256)
+    {
+        if (p >= end) revert InvalidGenesis(did);
+        uint256 initial = uint8(g[p++]);
+        uint256 major = initial >> 5;
+        uint256 argument = initial & 31;
+        if (argument == 24) {
+            if (p >= end) revert InvalidGenesis(did);
+            argument = uint8(g[p++]);
+        } else if (argument == 25) {
+            if (end - p < 2) revert InvalidGenesis(did);
+            argument = uint16(bytes2(g[p:p + 2]));
+            p += 2;
+        } else if (argument > 23) {
+            revert InvalidGenesis(did);
+        }
+        if (major == 0) return p;
+        if (major == 2 || major == 3) {
+            if (argument > end - p) revert InvalidGenesis(did);
+            return p + argument;
+        }
+        if (major != 4 || depth == 2) revert InvalidGenesis(did);
+        for (uint256 i = 0; i < argument; i++) {
+            p = _skip(did, g, p, end, depth + 1);
+        }
+        return p;
     }
 
     function _typedDataHash(bytes32 structHash) private view returns (bytes32) {

@@ -28,7 +28,7 @@ export function testDid(genesis: Uint8Array, locator: Uint8Array, network = 'def
 export interface TestCreateParameters {
   /** 6 bytes. Default: random. */
   locator?: Uint8Array
-  /** Field 10: the EVM account that may seal the DID (docs/ledger-evm.md). */
+  /** Field 10: the EVM account that may seal the DID (docs/did-method.md, "Operations"). */
   anchorAccount?: Address
 }
 
