@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ExitCode } from '../src/index.js'
+import { ExitCode, main } from '../src/index.js'
 import { CLAIMS, createFactory, type Factory } from './factory.js'
 
 let f: Factory
@@ -195,6 +195,23 @@ describe('marque vc issue-batch', () => {
       ExitCode.Ok,
     )
     expect(lines('out.jsonl')).toHaveLength(1)
+  })
+
+  it('stops when interrupted, and writes nothing', async () => {
+    const input = csv(Array.from({ length: 50 }, (_, i) => row(i)))
+    const stop = new AbortController()
+    stop.abort()
+    let stderr = ''
+    const code = await main(['vc', 'issue-batch', '-i', input, '-o', 'out.jsonl', '--status'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: f.env,
+      cwd: f.dir,
+      signal: stop.signal,
+    })
+    expect(code).toBe(ExitCode.Refused)
+    expect(stderr).toContain('interrupted: nothing was written')
+    await expectNothingWritten()
   })
 
   it('shows a progress bar with the rate on a terminal, and none otherwise', async () => {
