@@ -276,6 +276,34 @@ describe('marque vc revoke, suspend, reinstate', () => {
 })
 
 describe('marque vc status-list', () => {
+  it('refuses a damaged registry file, and leaves it as it was', async () => {
+    await setUpStatus()
+    const path = join(f.dir, 'status-registry.json')
+    const file = JSON.parse(readFileSync(path, 'utf8'))
+    for (const damaged of [
+      'not json',
+      JSON.stringify({ ...file, format: 'other' }),
+      JSON.stringify({ ...file, state: { ...file.state, allocated: 'AAAA' } }),
+    ]) {
+      writeFileSync(path, damaged, { mode: 0o600 })
+      const r = await f.cli([
+        'vc',
+        'issue',
+        '--subject',
+        await f.device(),
+        '--serial',
+        'D',
+        ...CLAIMS,
+        '--status',
+      ])
+      expect(r.code).toBe(ExitCode.DataError)
+      expect(r.stderr).toContain(`the status registry ${path} is not valid`)
+      expect(r.stderr).toContain('restore it from a backup')
+      expect(readFileSync(path, 'utf8')).toBe(damaged)
+      expect((await f.cli(['vc', 'status-list', 'show'])).code).toBe(ExitCode.DataError)
+    }
+  })
+
   it('keeps its registry private and publishes to --out-dir', async () => {
     const init = await f.json<{ registry: string; revocationUrl: string }>([
       'vc',
