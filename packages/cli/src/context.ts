@@ -20,9 +20,23 @@ export interface Config {
   network: string
   /** Where key files are written by default. Env: `MARQUE_KEYS_DIR`. Default `./keys`. */
   keysDir: string
+  /** The issuer DID of the `vc` commands (`--issuer`). Env: `MARQUE_ISSUER`. No default. */
+  issuer?: string
+  /** The issuer's Ed25519 key file (`--key`). Env: `MARQUE_ISSUER_KEY`. No default. */
+  issuerKey?: string
+  /** The issuer's status registry state file. Env: `MARQUE_STATUS_REGISTRY`. Default `./status-registry.json`. */
+  statusRegistry: string
+  /** Whether `vc issue` and `vc issue-batch` give each credential a status slot: `on` or `off`. Env: `MARQUE_STATUS`. Default `off`. */
+  status: 'on' | 'off'
 }
 
-export const DEFAULT_CONFIG: Config = { ledger: 'marque.db', network: 'default', keysDir: 'keys' }
+export const DEFAULT_CONFIG: Config = {
+  ledger: 'marque.db',
+  network: 'default',
+  keysDir: 'keys',
+  statusRegistry: 'status-registry.json',
+  status: 'off',
+}
 
 /** The options every command takes. */
 export interface GlobalOptions {
@@ -46,10 +60,15 @@ export interface Context {
   event(data: Record<string, unknown>, human: string): void
 }
 
-const ENV: Record<keyof Config, string> = {
+/** Every configuration key and the environment variable that overrides it. */
+export const CONFIG_ENV: Readonly<Record<keyof Config, string>> = {
   ledger: 'MARQUE_LEDGER',
   network: 'MARQUE_NETWORK',
   keysDir: 'MARQUE_KEYS_DIR',
+  issuer: 'MARQUE_ISSUER',
+  issuerKey: 'MARQUE_ISSUER_KEY',
+  statusRegistry: 'MARQUE_STATUS_REGISTRY',
+  status: 'MARQUE_STATUS',
 }
 
 /**
@@ -76,24 +95,29 @@ export function loadConfig(io: Io, explicitPath?: string): Config {
       throw new CliError(CliErrorCode.Config, `the configuration file ${path} must hold a JSON object`)
     }
     for (const [key, value] of Object.entries(parsed)) {
-      if (!(key in DEFAULT_CONFIG)) {
+      if (!Object.hasOwn(CONFIG_ENV, key)) {
         throw new CliError(CliErrorCode.Config, `unknown configuration key "${key}" in ${path}`, {
-          hint: `known keys: ${Object.keys(DEFAULT_CONFIG).join(', ')}`,
+          hint: `known keys: ${Object.keys(CONFIG_ENV).join(', ')}`,
         })
       }
       if (typeof value !== 'string' || value.length === 0) {
         throw new CliError(CliErrorCode.Config, `configuration key "${key}" must be a non-empty string`)
       }
-      config[key as keyof Config] = value
+      ;(config as unknown as Record<string, string>)[key] = value
     }
   }
-  for (const [key, name] of Object.entries(ENV) as [keyof Config, string][]) {
+  for (const [key, name] of Object.entries(CONFIG_ENV)) {
     const value = io.env[name]
-    if (value !== undefined && value !== '') config[key] = value
+    if (value !== undefined && value !== '') (config as unknown as Record<string, string>)[key] = value
   }
   if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(config.network)) {
     throw new CliError(CliErrorCode.Config, `the network name "${config.network}" is not valid`, {
       hint: 'use 1 to 32 lower-case letters, digits or dashes',
+    })
+  }
+  if (config.status !== 'on' && config.status !== 'off') {
+    throw new CliError(CliErrorCode.Config, `status must be "on" or "off", not "${config.status}"`, {
+      hint: 'fix the configuration key "status" or MARQUE_STATUS',
     })
   }
   return config

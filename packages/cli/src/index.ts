@@ -1,5 +1,6 @@
 // @marque/cli: the `marque` command, usable in-process (`main`) for tests and tools.
 export {
+  CONFIG_ENV,
   type Config,
   type Context,
   DEFAULT_CONFIG,
@@ -22,3 +23,5 @@ export type { LoadTestParameters, LoadTestResult } from './serve/load.js'
 export { loadTest } from './serve/load.js'
 export type { ResolverService, ResolverServiceParameters, SubmitOptions } from './serve/server.js'
 export { createResolverService } from './serve/server.js'
+export type { IssuedLine } from './vc/batch.js'
+export type { StatusRegistryFile } from './vc/registry.js'

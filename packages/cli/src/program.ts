@@ -4,7 +4,9 @@ import { registerDid } from './commands/did.js'
 import { registerHandshake } from './commands/handshake.js'
 import { registerKeys } from './commands/keys.js'
 import { registerLedger } from './commands/ledger.js'
+import { registerProvision } from './commands/provision.js'
 import { registerServe } from './commands/serve.js'
+import { registerVc } from './commands/vc.js'
 import { type Context, createContext, type GlobalOptions, type Io } from './context.js'
 import { exitCodeOf } from './errors.js'
 import { ExitCode } from './exit.js'
@@ -44,6 +46,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerDid(program, run)
   registerLedger(program, run)
   registerServe(program, run)
+  registerVc(program, run)
+  registerProvision(program, run)
   registerHandshake(program, run)
 
   try {
