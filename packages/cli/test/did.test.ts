@@ -128,3 +128,75 @@ describe('marque ledger', () => {
     expect(readFileSync(env.MARQUE_LEDGER!, 'utf8')).toBe('this is not a database')
   })
 })
+
+describe('marque did create-batch', () => {
+  it('registers devices in batches with private key files, a JSON-lines output and a progress bar on a terminal', async () => {
+    await json(['keys', 'generate', '-o', 'update.jwk'])
+    await json(['keys', 'generate', '-o', 'recovery.jwk'])
+    const tty = await runCli(
+      [
+        'did',
+        'create-batch',
+        '-n',
+        '25',
+        '--batch-size',
+        '10',
+        '--update-key',
+        'update.jwk',
+        '--recovery-key',
+        'recovery.jwk',
+        '--keys-out',
+        'devices',
+        '-o',
+        'dids.jsonl',
+      ],
+      { cwd: tmp.dir, env, tty: true },
+    )
+    expect(tty.code).toBe(ExitCode.Ok)
+    expect(tty.stderr).toMatch(/registering .*\/s/)
+    const lines = readFileSync(join(tmp.dir, 'dids.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines).toHaveLength(25)
+    expect(new Set(lines.map((l) => l.did)).size).toBe(25)
+    for (const l of lines.slice(0, 3)) {
+      expect(statSync(l.key).mode & 0o777).toBe(0o600)
+      const resolved = await json(['did', 'resolve', l.did])
+      const shown = await json(['keys', 'show', l.key])
+      expect(resolved.didDocument.verificationMethod[0].publicKeyMultibase).toBe(shown.multikey)
+    }
+    // Three batches: 10 + 10 + 5 operations, each one append.
+    expect((await json(['ledger', 'stats'])).entries).toBe(25)
+    const again = await cli([
+      'did',
+      'create-batch',
+      '-n',
+      '1',
+      '--update-key',
+      'update.jwk',
+      '--recovery-key',
+      'recovery.jwk',
+      '--keys-out',
+      'devices',
+      '-o',
+      'dids.jsonl',
+    ])
+    expect(again.code).toBe(ExitCode.CannotCreate)
+    const bad = await cli([
+      'did',
+      'create-batch',
+      '-n',
+      '0',
+      '--update-key',
+      'update.jwk',
+      '--recovery-key',
+      'recovery.jwk',
+      '--keys-out',
+      'd',
+      '-o',
+      'x.jsonl',
+    ])
+    expect(bad.code).toBe(ExitCode.Usage)
+  })
+})

@@ -7,6 +7,7 @@ import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
 import { generateKey, type KeyFile, loadKeyFile, loadSigner, saveKeyFile } from '../keys.js'
 import { resolverFor, withLedger } from '../ledger.js'
+import { registerDidBatch } from './did-batch.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
 
@@ -108,6 +109,8 @@ export function registerDid(program: Command, run: Run): void {
           )
         }),
     )
+
+  registerDidBatch(did, run)
 
   did
     .command('resolve')
