@@ -28,6 +28,12 @@ export interface Config {
   statusRegistry: string
   /** Whether `vc issue` and `vc issue-batch` give each credential a status slot: `on` or `off`. Env: `MARQUE_STATUS`. Default `off`. */
   status: 'on' | 'off'
+  /** The did:marque network anchored on an EVM chain, e.g. `sepolia`. Env: `MARQUE_EVM_NETWORK`. None by default. */
+  evmNetwork?: string
+  /** The chain's RPC endpoint (http or https). Env: `MARQUE_EVM_RPC_URL`. */
+  evmRpcUrl?: string
+  /** The MarqueRegistry contract's address. Env: `MARQUE_EVM_REGISTRY`. */
+  evmRegistry?: string
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -69,6 +75,9 @@ export const CONFIG_ENV: Readonly<Record<keyof Config, string>> = {
   issuerKey: 'MARQUE_ISSUER_KEY',
   statusRegistry: 'MARQUE_STATUS_REGISTRY',
   status: 'MARQUE_STATUS',
+  evmNetwork: 'MARQUE_EVM_NETWORK',
+  evmRpcUrl: 'MARQUE_EVM_RPC_URL',
+  evmRegistry: 'MARQUE_EVM_REGISTRY',
 }
 
 /**
@@ -114,6 +123,26 @@ export function loadConfig(io: Io, explicitPath?: string): Config {
     throw new CliError(CliErrorCode.Config, `the network name "${config.network}" is not valid`, {
       hint: 'use 1 to 32 lower-case letters, digits or dashes',
     })
+  }
+  const evm = [config.evmNetwork, config.evmRpcUrl, config.evmRegistry]
+  if (evm.some((v) => v !== undefined) && evm.some((v) => v === undefined)) {
+    throw new CliError(
+      CliErrorCode.Config,
+      'an EVM network needs evmNetwork, evmRpcUrl and evmRegistry together',
+      {
+        hint: 'set all three (MARQUE_EVM_NETWORK, MARQUE_EVM_RPC_URL, MARQUE_EVM_REGISTRY) or none',
+      },
+    )
+  }
+  if (config.evmNetwork !== undefined) {
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(config.evmNetwork) || config.evmNetwork === config.network) {
+      throw new CliError(CliErrorCode.Config, `the EVM network name "${config.evmNetwork}" is not valid`, {
+        hint: "use 1 to 32 lower-case letters, digits or dashes, other than the embedded ledger's network",
+      })
+    }
+    if (!/^0x[0-9a-fA-F]{40}$/.test(config.evmRegistry ?? '')) {
+      throw new CliError(CliErrorCode.Config, 'evmRegistry must be a contract address (0x and 40 hex digits)')
+    }
   }
   if (config.status !== 'on' && config.status !== 'off') {
     throw new CliError(CliErrorCode.Config, `status must be "on" or "off", not "${config.status}"`, {

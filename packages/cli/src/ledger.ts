@@ -1,6 +1,11 @@
-import { createResolver, type MarqueResolver } from '@marque/did'
+import { createResolver, type MarqueResolver, parseDid } from '@marque/did'
+import type { Ledger } from '@marque/ledger'
 import { openSqliteLedger, type SqliteLedger } from '@marque/ledger/sqlite'
+import { createEvmLedger } from '@marque/ledger-evm'
+import { type Hex, isHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import type { Context } from './context.js'
+import { CliError, CliErrorCode } from './errors.js'
 
 /**
  * Opens the embedded ledger named by the configuration (`ledger`, `network`), runs `work`,
@@ -16,6 +21,66 @@ export async function withLedger<T>(ctx: Context, work: (ledger: SqliteLedger) =
 }
 
 /** A did:marque resolver over the configured ledger, without a cache (one-shot commands). */
-export function resolverFor(ledger: SqliteLedger): MarqueResolver {
+export function resolverFor(ledger: Ledger): MarqueResolver {
   return createResolver({ ledgers: { [ledger.network]: ledger }, cache: false })
+}
+
+/** Every ledger the configuration names: the embedded one, and an EVM network when set. */
+export interface LedgerSet {
+  readonly local: SqliteLedger
+  readonly ledgers: Readonly<Record<string, Ledger>>
+  /** The ledger of a network. @throws CliError `CLI_BAD_INPUT` for one not configured. */
+  forNetwork(network: string): Ledger
+  /** The ledger a DID is anchored on. @throws CliError `CLI_BAD_INPUT` for a malformed DID or an unconfigured network. */
+  forDid(did: string): Ledger
+}
+
+/**
+ * Opens the embedded ledger and, when `evmNetwork`, `evmRpcUrl` and `evmRegistry` are
+ * configured, the EVM ledger of that network (writing only with `MARQUE_EVM_PRIVATE_KEY`
+ * set, an account that pays the gas: never read from a file or the command line), runs
+ * `work`, and closes them.
+ */
+export async function withLedgers<T>(ctx: Context, work: (set: LedgerSet) => Promise<T>): Promise<T> {
+  const local = await openSqliteLedger({ path: ctx.path(ctx.config.ledger), network: ctx.config.network })
+  const ledgers: Record<string, Ledger> = { [local.network]: local }
+  try {
+    const { evmNetwork, evmRpcUrl, evmRegistry } = ctx.config
+    if (evmNetwork !== undefined && evmRpcUrl !== undefined && evmRegistry !== undefined) {
+      const key = ctx.io.env.MARQUE_EVM_PRIVATE_KEY || undefined
+      if (key !== undefined && !(isHex(key) && key.length === 66)) {
+        throw new CliError(CliErrorCode.Config, 'MARQUE_EVM_PRIVATE_KEY must be 0x and 64 hex digits')
+      }
+      ledgers[evmNetwork] = await createEvmLedger({
+        rpcUrl: evmRpcUrl,
+        address: evmRegistry as Hex,
+        network: evmNetwork,
+        ...(key === undefined ? {} : { account: privateKeyToAccount(key as Hex) }),
+      })
+    }
+    const forNetwork = (network: string): Ledger => {
+      const ledger = ledgers[network]
+      if (ledger === undefined) {
+        throw new CliError(CliErrorCode.BadInput, `no ledger is configured for the network "${network}"`, {
+          hint: `configured: ${Object.keys(ledgers).join(', ')} (see evmNetwork in docs/cli.md)`,
+        })
+      }
+      return ledger
+    }
+    return await work({
+      local,
+      ledgers,
+      forNetwork,
+      forDid(did) {
+        const parsed = parseDid(did)
+        if ('error' in parsed)
+          throw new CliError(CliErrorCode.BadInput, `${did} is not a did:marque DID`, {
+            details: parsed.message,
+          })
+        return forNetwork(parsed.network)
+      },
+    })
+  } finally {
+    for (const ledger of Object.values(ledgers)) await ledger.close()
+  }
 }

@@ -1,12 +1,19 @@
 import { renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { createSigner } from '@marque/crypto'
-import { createDidClient, parseDid, readHistory, type Service, ServiceType } from '@marque/did'
+import {
+  createDidClient,
+  createResolver,
+  parseDid,
+  readHistory,
+  type Service,
+  ServiceType,
+} from '@marque/did'
 import type { Command } from 'commander'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
 import { generateKey, type KeyFile, loadKeyFile, loadSigner, saveKeyFile } from '../keys.js'
-import { resolverFor, withLedger } from '../ledger.js'
+import { withLedgers } from '../ledger.js'
 import { registerDidBatch } from './did-batch.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
@@ -63,6 +70,10 @@ export function registerDid(program: Command, run: Run): void {
     .option('--no-agreement', 'no key-agreement key')
     .option('--service <TYPE=URI>', 'a service endpoint (repeatable)', collect, [])
     .option('--keys-out <dir>', 'where generated keys go (default <keysDir>/<new DID id>)')
+    .option(
+      '--network <name>',
+      "the network to register on (default: the embedded ledger's; or the configured evmNetwork)",
+    )
     .action(
       (opts: {
         deviceKey?: string
@@ -72,6 +83,7 @@ export function registerDid(program: Command, run: Run): void {
         agreement: boolean
         service: string[]
         keysOut?: string
+        network?: string
       }) =>
         run(async (ctx) => {
           // Generated keys go to a staging directory named after the DID once it exists; if
@@ -86,8 +98,8 @@ export function registerDid(program: Command, run: Run): void {
           const agreement = opts.agreement
             ? await keyOrNew(ctx, opts.agreementKey, staging, 'agreement', written)
             : undefined
-          const result = await withLedger(ctx, async (ledger) => {
-            const client = createDidClient({ ledger })
+          const result = await withLedgers(ctx, async (set) => {
+            const client = createDidClient({ ledger: set.forNetwork(opts.network ?? ctx.config.network) })
             return client.create({
               deviceKey: await createSigner({ secretKey: device.secretKey }),
               updateKey: update.publicKey,
@@ -124,7 +136,9 @@ export function registerDid(program: Command, run: Run): void {
         if (opts.versionTime !== undefined) params.set('versionTime', opts.versionTime)
         if (opts.versionId !== undefined) params.set('versionId', opts.versionId)
         const query = params.size > 0 ? `${didUrl.includes('?') ? '&' : '?'}${params}` : ''
-        const result = await withLedger(ctx, (ledger) => resolverFor(ledger).resolve(`${didUrl}${query}`))
+        const result = await withLedgers(ctx, (set) =>
+          createResolver({ ledgers: set.ledgers, cache: false }).resolve(`${didUrl}${query}`),
+        )
         const error = result.didResolutionMetadata.error
         ctx.result(result, () => JSON.stringify(result, null, 2))
         if (error !== undefined) {
@@ -153,8 +167,8 @@ export function registerDid(program: Command, run: Run): void {
         const updateKey = await loadSigner(ctx.path(opts.updateKey))
         const next =
           opts.newUpdateKey === undefined ? undefined : await loadKeyFile(ctx.path(opts.newUpdateKey))
-        const result = await withLedger(ctx, (ledger) =>
-          createDidClient({ ledger }).update({
+        const result = await withLedgers(ctx, (set) =>
+          createDidClient({ ledger: set.forDid(target) }).update({
             did: target,
             updateKey,
             services: parseServices(opts.service),
@@ -178,8 +192,8 @@ export function registerDid(program: Command, run: Run): void {
       run(async (ctx) => {
         const updateKey = await loadSigner(ctx.path(opts.updateKey))
         const keys = await Promise.all(opts.key.map(async (k) => (await loadKeyFile(ctx.path(k))).publicKey))
-        const result = await withLedger(ctx, (ledger) =>
-          createDidClient({ ledger }).rotate({ did: target, updateKey, keys }),
+        const result = await withLedgers(ctx, (set) =>
+          createDidClient({ ledger: set.forDid(target) }).rotate({ did: target, updateKey, keys }),
         )
         ctx.result(
           { did: result.did, versionId: result.versionId },
@@ -200,8 +214,13 @@ export function registerDid(program: Command, run: Run): void {
         const recoveryKey = await loadSigner(ctx.path(opts.recoveryKey))
         const updateKey = (await loadKeyFile(ctx.path(opts.newUpdateKey))).publicKey
         const nextRecoveryKey = (await loadKeyFile(ctx.path(opts.newRecoveryKey))).publicKey
-        const result = await withLedger(ctx, (ledger) =>
-          createDidClient({ ledger }).transfer({ did: target, recoveryKey, updateKey, nextRecoveryKey }),
+        const result = await withLedgers(ctx, (set) =>
+          createDidClient({ ledger: set.forDid(target) }).transfer({
+            did: target,
+            recoveryKey,
+            updateKey,
+            nextRecoveryKey,
+          }),
         )
         ctx.result(
           { did: result.did, versionId: result.versionId },
@@ -218,8 +237,8 @@ export function registerDid(program: Command, run: Run): void {
     .action((target: string, opts: { recoveryKey: string }) =>
       run(async (ctx) => {
         const recoveryKey = await loadSigner(ctx.path(opts.recoveryKey))
-        const result = await withLedger(ctx, (ledger) =>
-          createDidClient({ ledger }).deactivate({ did: target, recoveryKey }),
+        const result = await withLedgers(ctx, (set) =>
+          createDidClient({ ledger: set.forDid(target) }).deactivate({ did: target, recoveryKey }),
         )
         ctx.result(
           { did: result.did, versionId: result.versionId, deactivated: true },
@@ -234,7 +253,9 @@ export function registerDid(program: Command, run: Run): void {
     .argument('<did>')
     .action((target: string) =>
       run(async (ctx) => {
-        const history = await withLedger(ctx, (ledger) => readHistory({ ledger, did: target, explain: true }))
+        const history = await withLedgers(ctx, (set) =>
+          readHistory({ ledger: set.forDid(target), did: target, explain: true }),
+        )
         if (history.versions.length === 0 && history.ignored.length === 0) {
           throw new CliError(CliErrorCode.NotFound, `${target} has no operations on this ledger`, {
             hint: 'check the DID and the configured ledger (--config, MARQUE_LEDGER)',

@@ -3,6 +3,7 @@ import { encodeMultikey, type Signer, withKeyId } from '@marque/crypto'
 import { createResolver } from '@marque/did'
 import { isHandshakeError, verifyCredentialsWith } from '@marque/handshake'
 import { connect, listen } from '@marque/handshake/gateway'
+import type { Ledger } from '@marque/ledger'
 import type { Command } from 'commander'
 import { type Resolvable, Resolver } from 'did-resolver'
 import { getResolver as keyResolver } from 'key-did-resolver'
@@ -11,7 +12,7 @@ import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
 import { readTextFile } from '../files.js'
 import { loadSigner } from '../keys.js'
-import { withLedger } from '../ledger.js'
+import { withLedgers } from '../ledger.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
 
@@ -109,8 +110,8 @@ export function registerHandshake(program: Command, run: Run): void {
     .option('--host <host>', 'address', '127.0.0.1')
     .action((opts: IdentityOptions & { port: string; host: string; transport: 'tcp' | 'websocket' }) =>
       run((ctx) =>
-        withLedger(ctx, async (ledger) => {
-          const resolver = resolverFor(ledger)
+        withLedgers(ctx, async (set) => {
+          const resolver = resolverFor(set.ledgers)
           const identity = await identityFor(ctx, resolver, opts)
           const gateway = await listen({
             host: opts.host,
@@ -173,8 +174,8 @@ export function registerHandshake(program: Command, run: Run): void {
         },
       ) =>
         run((ctx) =>
-          withLedger(ctx, async (ledger) => {
-            const resolver = resolverFor(ledger)
+          withLedgers(ctx, async (set) => {
+            const resolver = resolverFor(set.ledgers)
             const identity = await identityFor(ctx, resolver, opts)
             let connection: Awaited<ReturnType<typeof connect>>
             try {
@@ -216,8 +217,8 @@ export function registerHandshake(program: Command, run: Run): void {
     )
 }
 
-/** did:marque from the configured ledger, did:key and did:web. */
-function resolverFor(ledger: Parameters<Parameters<typeof withLedger>[1]>[0]): Resolvable {
-  const marque = createResolver({ ledgers: { [ledger.network]: ledger } })
+/** did:marque from the configured ledgers, did:key and did:web. */
+function resolverFor(ledgers: Readonly<Record<string, Ledger>>): Resolvable {
+  const marque = createResolver({ ledgers })
   return new Resolver({ ...marque.getResolver(), ...keyResolver(), ...webResolver() })
 }

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { createDidCache, createResolver, decodeOperation, parseDid } from '@marque/did'
 import type { LedgerOperation } from '@marque/ledger'
-import { openSqliteLedger } from '@marque/ledger/sqlite'
 import type { Command } from 'commander'
 import { Resolver } from 'did-resolver'
 import { getResolver as keyResolver } from 'key-did-resolver'
 import { getResolver as webResolver } from 'web-did-resolver'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
+import { withLedgers } from '../ledger.js'
 import { createResolverService } from '../serve/server.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
@@ -61,52 +61,50 @@ export function registerServe(program: Command, run: Run): void {
         const ttlSeconds = positiveInt(opts.cacheTtl, '--cache-ttl', 86_400)
         const maxEntries = positiveInt(opts.cacheSize, '--cache-size', 10_000_000)
         const key = opts.submit ? apiKey(ctx, opts.apiKeyFile) : undefined
-        const ledger = await openSqliteLedger({
-          path: ctx.path(ctx.config.ledger),
-          network: ctx.config.network,
-        })
-        const marque = createResolver({
-          ledgers: { [ledger.network]: ledger },
-          cache: createDidCache({ ttlSeconds, maxEntries }),
-        })
-        const resolver = new Resolver({ ...marque.getResolver(), ...keyResolver(), ...webResolver() })
-        const service = createResolverService({
-          resolver,
-          ...(key === undefined
-            ? {}
-            : {
-                submit: {
-                  ledger,
-                  apiKey: key,
-                  check: async (operations: readonly LedgerOperation[]) => {
-                    // Junk would be ignored by resolvers anyway; refusing it here keeps the file small.
-                    for (const op of operations) {
-                      const parsed = parseDid(op.did)
-                      if ('error' in parsed || parsed.network !== ledger.network) {
-                        throw new CliError(
-                          CliErrorCode.BadInput,
-                          `${op.did} is not a did:marque DID of network ${ledger.network}`,
-                        )
+        await withLedgers(ctx, async (set) => {
+          const ledger = set.local
+          const marque = createResolver({
+            ledgers: set.ledgers,
+            cache: createDidCache({ ttlSeconds, maxEntries }),
+          })
+          const resolver = new Resolver({ ...marque.getResolver(), ...keyResolver(), ...webResolver() })
+          const service = createResolverService({
+            resolver,
+            ...(key === undefined
+              ? {}
+              : {
+                  submit: {
+                    ledger,
+                    apiKey: key,
+                    check: async (operations: readonly LedgerOperation[]) => {
+                      // Junk would be ignored by resolvers anyway; refusing it here keeps the file small.
+                      for (const op of operations) {
+                        const parsed = parseDid(op.did)
+                        if ('error' in parsed || parsed.network !== ledger.network) {
+                          throw new CliError(
+                            CliErrorCode.BadInput,
+                            `${op.did} is not a did:marque DID of network ${ledger.network}`,
+                          )
+                        }
+                        decodeOperation(op.bytes)
+                        marque.invalidate(op.did)
                       }
-                      decodeOperation(op.bytes)
-                      marque.invalidate(op.did)
-                    }
+                    },
                   },
-                },
-              }),
+                }),
+          })
+          const address = await service.listen(port, opts.host)
+          ctx.info(
+            `resolving at http://${address.address}:${address.port}/1.0/identifiers/{did} (ledger ${ledger.path})`,
+          )
+          ctx.result({ url: `http://${address.address}:${address.port}`, ledger: ledger.path }, () => [])
+          await new Promise<void>((resolve) => {
+            if (ctx.io.signal === undefined || ctx.io.signal.aborted) return resolve()
+            ctx.io.signal.addEventListener('abort', () => resolve(), { once: true })
+          })
+          ctx.info('stopping: finishing requests in flight')
+          await service.close()
         })
-        const address = await service.listen(port, opts.host)
-        ctx.info(
-          `resolving at http://${address.address}:${address.port}/1.0/identifiers/{did} (ledger ${ledger.path})`,
-        )
-        ctx.result({ url: `http://${address.address}:${address.port}`, ledger: ledger.path }, () => [])
-        await new Promise<void>((resolve) => {
-          if (ctx.io.signal === undefined || ctx.io.signal.aborted) return resolve()
-          ctx.io.signal.addEventListener('abort', () => resolve(), { once: true })
-        })
-        ctx.info('stopping: finishing requests in flight')
-        await service.close()
-        await ledger.close()
       }),
     )
 }
