@@ -37,6 +37,8 @@ function isRejectedPoint(bytes: Uint8Array): boolean {
  */
 export function assertEd25519PublicKey(publicKey: Uint8Array, name = 'publicKey'): Uint8Array {
   bytesOf(publicKey, ED25519_PUBLIC_KEY_LENGTH, name)
+  const id = keyId(publicKey)
+  if (validKeys.has(id)) return publicKey
   const problem = isNonCanonicalFieldElement(publicKey)
     ? 'its y-coordinate is not reduced modulo p (non-canonical encoding)'
     : isSmallOrderEd25519(publicKey)
@@ -47,7 +49,33 @@ export function assertEd25519PublicKey(publicKey: Uint8Array, name = 'publicKey'
   if (problem !== undefined) {
     throw new CryptoError(CryptoErrorCode.InvalidKey, `${name} is not a valid Ed25519 public key: ${problem}`)
   }
+  if (validKeys.size >= VALID_KEY_CACHE_SIZE) validKeys.delete(validKeys.keys().next().value as string)
+  validKeys.add(id)
   return publicKey
+}
+
+/**
+ * Keys that passed the check recently. The on-curve test decompresses the point (a field
+ * square root, about 100 µs in JavaScript), and the same key is checked again and again:
+ * when an operation is decoded, when its DID document encodes the key as a Multikey, and
+ * for a manufacturer's key shared by its whole fleet. Only keys that passed are kept, in
+ * insertion order, at most {@link VALID_KEY_CACHE_SIZE}; a key never leaves the set it was
+ * checked against, so a hit is exactly as good as a new check.
+ */
+export const VALID_KEY_CACHE_SIZE = 1024
+const validKeys = /* @__PURE__ */ new Set<string>()
+
+function keyId(publicKey: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < 32; i++) s += String.fromCharCode(publicKey[i]!)
+  return s
+}
+
+/** Forgets every cached validation, and tells how many there were (for tests). */
+export function clearValidatedKeys(): number {
+  const size = validKeys.size
+  validKeys.clear()
+  return size
 }
 
 /** A new random 32-byte Ed25519 seed (the RFC 8032 private key). */
