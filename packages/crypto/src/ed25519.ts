@@ -49,9 +49,15 @@ export function assertEd25519PublicKey(publicKey: Uint8Array, name = 'publicKey'
   if (problem !== undefined) {
     throw new CryptoError(CryptoErrorCode.InvalidKey, `${name} is not a valid Ed25519 public key: ${problem}`)
   }
+  rememberValidKey(publicKey)
+  return publicKey
+}
+
+function rememberValidKey(publicKey: Uint8Array): void {
+  const id = keyId(publicKey)
+  if (validKeys.has(id)) return
   if (validKeys.size >= VALID_KEY_CACHE_SIZE) validKeys.delete(validKeys.keys().next().value as string)
   validKeys.add(id)
-  return publicKey
 }
 
 /**
@@ -123,5 +129,30 @@ export async function ed25519Verify(
   // RFC 8032 §5.1.7 step 1 and our stricter rules, checked here so every backend agrees.
   if (!isCanonicalScalar(signature.subarray(32))) return false
   if (isRejectedPoint(publicKey) || isRejectedPoint(signature.subarray(0, 32))) return false
-  return (await activeBackend()).ed25519Verify(signature, message, publicKey)
+  const valid = await (await activeBackend()).ed25519Verify(signature, message, publicKey)
+  // Every backend decodes A to verify (RFC 8032 §5.1.7 step 1) and fails for a point off the
+  // curve, so a key that verified a signature is a valid key: remember it.
+  if (valid) rememberValidKey(publicKey)
+  return valid
+}
+
+/**
+ * Checks only the encoding of an Ed25519 public key: 32 bytes, canonical (y < p), not of
+ * small order; not whether it is on the curve, which costs a point decompression. For a key
+ * whose signature is verified next (the verification decodes the point and fails for one off
+ * the curve), this is the whole check at a fraction of the cost.
+ * @throws CryptoError `CRYPTO_INVALID_TYPE` / `CRYPTO_INVALID_LENGTH` for anything but 32
+ *   bytes; `CRYPTO_INVALID_KEY` for a non-canonical encoding or a point of small order.
+ */
+export function assertEd25519Encoding(publicKey: Uint8Array, name = 'publicKey'): Uint8Array {
+  bytesOf(publicKey, ED25519_PUBLIC_KEY_LENGTH, name)
+  const problem = isNonCanonicalFieldElement(publicKey)
+    ? 'its y-coordinate is not reduced modulo p (non-canonical encoding)'
+    : isSmallOrderEd25519(publicKey)
+      ? 'it is a point of small order'
+      : undefined
+  if (problem !== undefined) {
+    throw new CryptoError(CryptoErrorCode.InvalidKey, `${name} is not a valid Ed25519 public key: ${problem}`)
+  }
+  return publicKey
 }

@@ -7,6 +7,7 @@ export type { CreateWebCryptoBackendParameters } from './backends/webcrypto.js'
 export { createWebCryptoBackend } from './backends/webcrypto.js'
 export { bytesOf, concatBytes, constantTimeEqual, fromHex, toHex, utf8 } from './bytes.js'
 export {
+  assertEd25519Encoding,
   assertEd25519PublicKey,
   ED25519_PUBLIC_KEY_LENGTH,
   ED25519_SEED_LENGTH,

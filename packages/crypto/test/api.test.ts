@@ -34,6 +34,7 @@ describe('@marque/crypto public API', () => {
         "X25519_KEY_LENGTH",
         "aeadOpen",
         "aeadSeal",
+        "assertEd25519Encoding",
         "assertEd25519PublicKey",
         "assertX25519PublicKey",
         "availableBackends",

@@ -1,4 +1,10 @@
-import { assertEd25519PublicKey, assertX25519PublicKey, constantTimeEqual, toHex } from '@marque/crypto'
+import {
+  assertEd25519Encoding,
+  assertEd25519PublicKey,
+  assertX25519PublicKey,
+  constantTimeEqual,
+  toHex,
+} from '@marque/crypto'
 import { decodeStrict, encodeDeterministic } from './cbor.js'
 import {
   ANCHOR_ACCOUNT_LENGTH,
@@ -396,7 +402,9 @@ export function checkOperation<T extends UnsignedOperation>(op: T): T {
   if (o.recoveryCommitment !== undefined) checkBytes(o.recoveryCommitment, Field.recoveryCommitment, 32)
   if (o.updateKey !== undefined) checkKey(o.updateKey, Field.updateKey, 'Ed25519')
   if (o.recoveryKey !== undefined) checkKey(o.recoveryKey, Field.recoveryKey, 'Ed25519')
-  if (o.keys !== undefined) checkKeyList(o.keys, Field.keys, 'Ed25519', 1, MAX_KEYS)
+  // A create's first key signs it, and validation verifies that signature next, which decodes
+  // the point and fails for one off the curve: the (costly) on-curve test would be done twice.
+  if (o.keys !== undefined) checkKeyList(o.keys, Field.keys, 'Ed25519', 1, MAX_KEYS, op.type === 'create')
   const min = op.type === 'create' ? 1 : 0 // a create omits an empty list: one spelling per meaning
   if (o.agreementKeys !== undefined) {
     checkKeyList(o.agreementKeys, Field.agreementKeys, 'X25519', min, MAX_AGREEMENT_KEYS)
@@ -440,10 +448,11 @@ function checkAnchorAccount(value: unknown): void {
   }
 }
 
-function checkKey(value: unknown, key: number, type: 'Ed25519' | 'X25519'): void {
+function checkKey(value: unknown, key: number, type: 'Ed25519' | 'X25519', encodingOnly = false): void {
   checkBytes(value, key, 32)
   try {
-    if (type === 'Ed25519') assertEd25519PublicKey(value as Uint8Array, FIELD_NAMES[key])
+    if (type === 'Ed25519' && encodingOnly) assertEd25519Encoding(value as Uint8Array, FIELD_NAMES[key])
+    else if (type === 'Ed25519') assertEd25519PublicKey(value as Uint8Array, FIELD_NAMES[key])
     else assertX25519PublicKey(value as Uint8Array, FIELD_NAMES[key])
   } catch (cause) {
     throw new DidError(DidErrorCode.InvalidKey, `${FIELD_NAMES[key]} holds an invalid ${type} public key`, {
@@ -458,6 +467,7 @@ function checkKeyList(
   type: 'Ed25519' | 'X25519',
   min: number,
   max: number,
+  firstSigns = false,
 ): void {
   if (!Array.isArray(value)) throw invalidField(key, 'an array of keys')
   if (value.length > max) {
@@ -467,8 +477,8 @@ function checkKeyList(
   }
   if (value.length < min) throw invalidField(key, `an array of ${min} to ${max} keys`)
   const seen = new Set<string>()
-  for (const k of value) {
-    checkKey(k, key, type)
+  for (const [i, k] of value.entries()) {
+    checkKey(k, key, type, firstSigns && i === 0)
     const hex = toHex(k)
     if (seen.has(hex))
       throw new DidError(DidErrorCode.DuplicateEntry, `${FIELD_NAMES[key]} lists a key twice`)
