@@ -1,9 +1,12 @@
-import { createResolver, type MarqueResolver, parseDid } from '@marque/did'
+import { createResolver, type DidCache, type MarqueResolver, parseDid } from '@marque/did'
 import type { Ledger } from '@marque/ledger'
 import { openSqliteLedger, type SqliteLedger } from '@marque/ledger/sqlite'
 import { createEvmLedger } from '@marque/ledger-evm'
+import { Resolver } from 'did-resolver'
+import { getResolver as keyResolver } from 'key-did-resolver'
 import { type Hex, isHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { getResolver as webResolver } from 'web-did-resolver'
 import type { Context } from './context.js'
 import { CliError, CliErrorCode } from './errors.js'
 
@@ -23,6 +26,18 @@ export async function withLedger<T>(ctx: Context, work: (ledger: SqliteLedger) =
 /** A did:marque resolver over the configured ledger, without a cache (one-shot commands). */
 export function resolverFor(ledger: Ledger): MarqueResolver {
   return createResolver({ ledgers: { [ledger.network]: ledger }, cache: false })
+}
+
+/**
+ * The resolver of the long-running commands: did:marque over the given ledgers (with a
+ * cache, when given), did:key and did:web. `marque` is returned too, to invalidate entries.
+ */
+export function didResolverFor(
+  ledgers: Readonly<Record<string, Ledger>>,
+  cache?: DidCache,
+): { marque: MarqueResolver; resolver: Resolver } {
+  const marque = createResolver({ ledgers, ...(cache === undefined ? {} : { cache }) })
+  return { marque, resolver: new Resolver({ ...marque.getResolver(), ...keyResolver(), ...webResolver() }) }
 }
 
 /** Every ledger the configuration names: the embedded one, and an EVM network when set. */

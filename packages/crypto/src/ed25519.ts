@@ -49,12 +49,11 @@ export function assertEd25519PublicKey(publicKey: Uint8Array, name = 'publicKey'
   if (problem !== undefined) {
     throw new CryptoError(CryptoErrorCode.InvalidKey, `${name} is not a valid Ed25519 public key: ${problem}`)
   }
-  rememberValidKey(publicKey)
+  rememberValidKey(id)
   return publicKey
 }
 
-function rememberValidKey(publicKey: Uint8Array): void {
-  const id = keyId(publicKey)
+function rememberValidKey(id: string): void {
   if (validKeys.has(id)) return
   if (validKeys.size >= VALID_KEY_CACHE_SIZE) validKeys.delete(validKeys.keys().next().value as string)
   validKeys.add(id)
@@ -132,7 +131,7 @@ export async function ed25519Verify(
   const valid = await (await activeBackend()).ed25519Verify(signature, message, publicKey)
   // Every backend decodes A to verify (RFC 8032 §5.1.7 step 1) and fails for a point off the
   // curve, so a key that verified a signature is a valid key: remember it.
-  if (valid) rememberValidKey(publicKey)
+  if (valid) rememberValidKey(keyId(publicKey))
   return valid
 }
 

@@ -14,13 +14,10 @@ import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
 import { generateKey, type KeyFile, loadKeyFile, loadSigner, saveKeyFile } from '../keys.js'
 import { withLedgers } from '../ledger.js'
+import { collect } from '../options.js'
 import { registerDidBatch } from './did-batch.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
-}
 
 /** `--service 3=tcp://gw:7400` or `--service MarqueHandshake=tcp://…` (id = position). */
 function parseServices(specs: readonly string[]): Service[] {

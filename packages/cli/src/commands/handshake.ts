@@ -1,24 +1,18 @@
 import { createVerifier } from '@marque/credentials'
 import { encodeMultikey, type Signer, withKeyId } from '@marque/crypto'
-import { createResolver } from '@marque/did'
 import { isHandshakeError, verifyCredentialsWith } from '@marque/handshake'
 import { connect, listen } from '@marque/handshake/gateway'
 import type { Ledger } from '@marque/ledger'
 import type { Command } from 'commander'
-import { type Resolvable, Resolver } from 'did-resolver'
-import { getResolver as keyResolver } from 'key-did-resolver'
-import { getResolver as webResolver } from 'web-did-resolver'
+import type { Resolvable } from 'did-resolver'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
 import { readTextFile } from '../files.js'
 import { loadSigner } from '../keys.js'
-import { withLedgers } from '../ledger.js'
+import { didResolverFor, withLedgers } from '../ledger.js'
+import { collect, untilStopped } from '../options.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
-}
 
 interface IdentityOptions {
   did: string
@@ -144,10 +138,7 @@ export function registerHandshake(program: Command, run: Run): void {
               ctx.event({ event: 'ended', peer: peer.did, code }, `session with ${peer.did} ended: ${code}`)
             }
           })
-          await new Promise<void>((resolve) => {
-            if (ctx.io.signal === undefined || ctx.io.signal.aborted) return resolve()
-            ctx.io.signal.addEventListener('abort', () => resolve(), { once: true })
-          })
+          await untilStopped(ctx)
           await gateway.close()
         }),
       ),
@@ -219,6 +210,5 @@ export function registerHandshake(program: Command, run: Run): void {
 
 /** did:marque from the configured ledgers, did:key and did:web. */
 function resolverFor(ledgers: Readonly<Record<string, Ledger>>): Resolvable {
-  const marque = createResolver({ ledgers })
-  return new Resolver({ ...marque.getResolver(), ...keyResolver(), ...webResolver() })
+  return didResolverFor(ledgers).resolver
 }

@@ -5,6 +5,7 @@ import { ed25519PublicKey, encodeMultikey, x25519PublicKey } from '@marque/crypt
 import type { Command } from 'commander'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
+import { collect } from '../options.js'
 import { provisionBatch } from '../provision/batch.js'
 import { type BundleKey, decodeBundle, encodeBundle, MAX_BUNDLE_BYTES } from '../provision/bundle.js'
 import { buildBundle, defaultKeyDir, keySources, type ProvisionTools } from '../provision/device.js'
@@ -13,10 +14,6 @@ import { withResolver } from '../vc/resolver.js'
 import { credentialArgument, readToken } from '../vc/token.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
-}
 
 interface ProvisionOptions {
   did?: string

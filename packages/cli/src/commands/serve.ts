@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { createDidCache, createResolver, decodeOperation, parseDid } from '@marque/did'
+import { createDidCache, decodeOperation, parseDid } from '@marque/did'
 import type { LedgerOperation } from '@marque/ledger'
 import type { Command } from 'commander'
-import { Resolver } from 'did-resolver'
-import { getResolver as keyResolver } from 'key-did-resolver'
-import { getResolver as webResolver } from 'web-did-resolver'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
-import { withLedgers } from '../ledger.js'
+import { didResolverFor, withLedgers } from '../ledger.js'
+import { untilStopped } from '../options.js'
 import { createResolverService } from '../serve/server.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
@@ -63,11 +61,7 @@ export function registerServe(program: Command, run: Run): void {
         const key = opts.submit ? apiKey(ctx, opts.apiKeyFile) : undefined
         await withLedgers(ctx, async (set) => {
           const ledger = set.local
-          const marque = createResolver({
-            ledgers: set.ledgers,
-            cache: createDidCache({ ttlSeconds, maxEntries }),
-          })
-          const resolver = new Resolver({ ...marque.getResolver(), ...keyResolver(), ...webResolver() })
+          const { marque, resolver } = didResolverFor(set.ledgers, createDidCache({ ttlSeconds, maxEntries }))
           const service = createResolverService({
             resolver,
             ...(key === undefined
@@ -98,10 +92,7 @@ export function registerServe(program: Command, run: Run): void {
             `resolving at http://${address.address}:${address.port}/1.0/identifiers/{did} (ledger ${ledger.path})`,
           )
           ctx.result({ url: `http://${address.address}:${address.port}`, ledger: ledger.path }, () => [])
-          await new Promise<void>((resolve) => {
-            if (ctx.io.signal === undefined || ctx.io.signal.aborted) return resolve()
-            ctx.io.signal.addEventListener('abort', () => resolve(), { once: true })
-          })
+          await untilStopped(ctx)
           ctx.info('stopping: finishing requests in flight')
           await service.close()
         })

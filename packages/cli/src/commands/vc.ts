@@ -13,6 +13,7 @@ import { createNodeStatusListFetcher } from '@marque/credentials/node'
 import type { Command } from 'commander'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
+import { collect } from '../options.js'
 import { refuseExisting, writeFileAtomic } from '../vc/atomic.js'
 import { issueBatch } from '../vc/batch.js'
 import { CHECKLIST, passedChecklist, stepOf, withStep } from '../vc/checklist.js'
@@ -34,10 +35,6 @@ import { statusIndexOf } from '../vc/status-index.js'
 import { credentialArgument, readToken } from '../vc/token.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
-}
 
 function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined
