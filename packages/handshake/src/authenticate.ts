@@ -14,7 +14,7 @@ import type { Peer } from './session.js'
  *  2. the peer does not claim our own DID (`HANDSHAKE_SELF_DID`);
  *  3. the peer is the one we expected, if any (`HANDSHAKE_PEER_MISMATCH`);
  *  4. credentials sent by reference are known (`HANDSHAKE_CREDENTIAL_UNKNOWN`);
- *  5. the DID resolves, is active, and lists the named key under authentication
+ *  5. the DID resolves, is active, and lists the named (or hinted) key under authentication
  *     (`HANDSHAKE_DID_UNRESOLVABLE`, `HANDSHAKE_DID_DEACTIVATED`, `HANDSHAKE_KEY_NOT_AUTHORIZED`);
  *  6. the signature over the transcript and our recomputed MAC verifies (`HANDSHAKE_BAD_SIGNATURE`);
  *  7. the credential policy accepts the credentials, each about the peer's DID
@@ -29,7 +29,7 @@ export async function authenticatePeer(
 ): Promise<Peer> {
   const what = n === 2 ? 'message 2' : 'message 3'
   const decoded = decodePlaintext(plaintext, what)
-  const { did, keyId } = decoded.identity
+  const { did } = decoded.identity
   if (did === config.own.did) {
     throw new HandshakeError(HandshakeErrorCode.SelfDid, 'the peer claims our own DID', {
       details: `did ${did}`,
@@ -60,10 +60,10 @@ export async function authenticatePeer(
       credentials.push(jwt)
     }
   }
-  const { document, publicKey } = await resolvePeerKey(config.policy.resolver, decoded.identity)
+  const { document, keyId, publicKey } = await resolvePeerKey(config.policy.resolver, decoded.identity)
   const digests = decoded.credentials.map((c) => (typeof c === 'string' ? credentialDigest(c) : c))
   const id = decoded.encodedIdentity
-  const mac = computeMac(keys, macStructure(n, transcriptHash, id, digests))
+  const mac = computeMac(keys, macStructure(n, transcriptHash, id, publicKey, digests))
   const valid = await ed25519Verify(
     decoded.signature,
     signatureStructure(n, transcriptHash, id, mac),

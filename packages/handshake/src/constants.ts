@@ -17,6 +17,12 @@ export const TAG_LENGTH = 16
 /** Length of a credential reference: the SHA-256 digest of the credential's bytes. */
 export const CREDENTIAL_REFERENCE_LENGTH = 32
 
+/**
+ * Length of a key hint: the first bytes of an Ed25519 key whose fragment is its own multikey,
+ * sent in place of the key (docs/handshake.md §3.2).
+ */
+export const KEY_HINT_LENGTH = 8
+
 /** The domain-separation prefix of every HKDF label and signed structure. */
 export const PROTOCOL_LABEL = 'marque-handshake'
 

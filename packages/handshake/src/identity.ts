@@ -1,7 +1,7 @@
 import { constantTimeEqual, encodeMultikey, type Signer } from '@marque/crypto'
 import { base58btc } from 'multiformats/bases/base58'
 import { arrayOf, byteStringOf, malformed, textStringOf } from './cbor.js'
-import { MAX_DID_LENGTH, MAX_FRAGMENT_LENGTH } from './constants.js'
+import { KEY_HINT_LENGTH, MAX_DID_LENGTH, MAX_FRAGMENT_LENGTH } from './constants.js'
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
 
 /**
@@ -15,10 +15,26 @@ export interface ClaimedIdentity {
 }
 
 /**
+ * A peer's identity as its message names it (docs/handshake.md §3.2): the DID, and the key
+ * either by its DID URL or by a key hint, which resolution turns into the DID URL.
+ */
+export type NamedIdentity =
+  | { readonly did: string; readonly keyId: string; readonly keyHint?: undefined }
+  | {
+      readonly did: string
+      readonly keyId?: undefined
+      /**
+       * The first 8 bytes of an Ed25519 key listed under `authentication` whose fragment is
+       * its own multikey (the did:key and did:marque convention).
+       */
+      readonly keyHint: Uint8Array
+    }
+
+/**
  * The CBOR value of ID (docs/handshake.md §3.2): a 32-byte key for a did:key, else
  * `[DID, KEY]` with the DID as text (or, for a did:marque on the default network, the 22
- * bytes its id encodes) and the key as the raw Ed25519 key when the fragment is that key's
- * multikey (as in did:key and did:marque), else the fragment as text.
+ * bytes its id encodes) and the key as an 8-byte key hint (the first bytes of the Ed25519 key)
+ * when the fragment is that key's multikey (as in did:marque), else the fragment as text.
  */
 export type EncodedIdentity = Uint8Array | [string | Uint8Array, string | Uint8Array]
 
@@ -41,7 +57,7 @@ export function isDid(did: unknown): did is string {
  * The 32 bytes an Ed25519 multikey (`z6Mk…`) carries, or undefined when it is not one. Whether
  * they are a valid curve point is left to signature verification, which refuses bad keys.
  */
-function ed25519Multikey(multikey: string): Uint8Array | undefined {
+export function ed25519Multikey(multikey: string): Uint8Array | undefined {
   if (!multikey.startsWith('z6Mk') || multikey.length > 60) return undefined
   try {
     const bytes = base58btc.decode(multikey)
@@ -88,7 +104,14 @@ export function encodeIdentity(identity: ClaimedIdentity): EncodedIdentity {
   const fragmentKey = ed25519Multikey(fragment)
   const didKey = didKeyPublicKey(identity.did)
   if (didKey !== undefined && fragment === identity.did.slice(DID_KEY_PREFIX.length)) return didKey
-  return [marqueIdBytes(identity.did) ?? identity.did, fragmentKey ?? fragment]
+  return [marqueIdBytes(identity.did) ?? identity.did, fragmentKey?.slice(0, KEY_HINT_LENGTH) ?? fragment]
+}
+
+/** True when `key` begins with the bytes of `hint`. */
+export function matchesKeyHint(key: Uint8Array, hint: Uint8Array): boolean {
+  if (key.length < hint.length) return false
+  for (let i = 0; i < hint.length; i++) if (key[i] !== hint[i]) return false
+  return true
 }
 
 /**
@@ -96,7 +119,7 @@ export function encodeIdentity(identity: ClaimedIdentity): EncodedIdentity {
  * every identity has exactly one encoding.
  * @throws HandshakeError `HANDSHAKE_MALFORMED`.
  */
-export function decodeIdentity(value: unknown): ClaimedIdentity {
+export function decodeIdentity(value: unknown): NamedIdentity {
   if (value instanceof Uint8Array) {
     const multikey = ed25519MultikeyOf(byteStringOf(value, 32, 'the identity'))
     return { did: `${DID_KEY_PREFIX}${multikey}`, keyId: `${DID_KEY_PREFIX}${multikey}#${multikey}` }
@@ -106,22 +129,24 @@ export function decodeIdentity(value: unknown): ClaimedIdentity {
     didValue instanceof Uint8Array
       ? `${DID_MARQUE_PREFIX}${base58btc.baseEncode(byteStringOf(didValue, MARQUE_ID_LENGTH, 'the identity’s did:marque id'))}`
       : textStringOf(didValue, MAX_DID_LENGTH, 'the identity’s DID')
-  const fragment =
-    keyValue instanceof Uint8Array
-      ? ed25519MultikeyOf(byteStringOf(keyValue, 32, 'the identity’s key'))
-      : textStringOf(keyValue, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
   if (!isDid(did)) throw malformed('the identity', 'the DID does not follow the DID syntax')
-  if (!FRAGMENT_SYNTAX.test(fragment)) throw malformed('the identity', 'the key fragment is not valid')
-  const identity = { did, keyId: `${did}#${fragment}` }
-  const canonical = encodeIdentity(identity)
-  if (
-    canonical instanceof Uint8Array ||
-    typeof canonical[0] !== typeof didValue ||
-    typeof canonical[1] !== typeof keyValue
-  ) {
-    throw malformed('the identity', 'it is not in its most compact form')
+  if (typeof didValue === 'string' && marqueIdBytes(did) !== undefined) {
+    throw malformed('the identity', 'a did:marque on the default network must travel as its 22 id bytes')
   }
-  return identity
+  if (keyValue instanceof Uint8Array) {
+    const keyHint = byteStringOf(keyValue, KEY_HINT_LENGTH, 'the identity’s key hint')
+    const didKey = didKeyPublicKey(did)
+    if (didKey !== undefined && matchesKeyHint(didKey, keyHint)) {
+      throw malformed('the identity', 'a did:key signing with its own key must travel as its 32-byte key')
+    }
+    return { did, keyHint }
+  }
+  const fragment = textStringOf(keyValue, MAX_FRAGMENT_LENGTH, 'the identity’s key fragment')
+  if (!FRAGMENT_SYNTAX.test(fragment)) throw malformed('the identity', 'the key fragment is not valid')
+  if (ed25519Multikey(fragment) !== undefined) {
+    throw malformed('the identity', 'an Ed25519 multikey fragment must travel as its 8-byte key hint')
+  }
+  return { did, keyId: `${did}#${fragment}` }
 }
 
 /**

@@ -1,28 +1,31 @@
-import { decodeMultikey, importJwk } from '@marque/crypto'
+import { constantTimeEqual, decodeMultikey, importJwk, toHex } from '@marque/crypto'
 import type { DIDDocument, DIDResolutionResult, Resolvable, VerificationMethod } from 'did-resolver'
 import { base58btc } from 'multiformats/bases/base58'
 import { HandshakeError, HandshakeErrorCode } from './errors.js'
-import type { ClaimedIdentity } from './identity.js'
+import { ed25519Multikey, matchesKeyHint, type NamedIdentity } from './identity.js'
 
 /** The peer's key, found in its resolved DID document. */
 export interface ResolvedPeerKey {
   readonly document: DIDDocument
+  /** The DID URL of the key. */
+  readonly keyId: string
   readonly publicKey: Uint8Array
 }
 
 /**
  * Resolves the peer's DID and finds the key it named under `authentication` (did-core §5.3.1).
  * The checklist, in order: the DID resolves without error (did-core §7.1.2); it is not
- * deactivated (did-core §7.1.3, `deactivated`); the document is for this DID; the key id is
- * listed under `authentication`; its verification method is an Ed25519 key.
+ * deactivated (did-core §7.1.3, `deactivated`); the document is for this DID; the key id, or
+ * exactly one key matching the key hint, is listed under `authentication`; its verification
+ * method is an Ed25519 key.
  * @throws HandshakeError `HANDSHAKE_DID_UNRESOLVABLE`, `HANDSHAKE_DID_DEACTIVATED`,
  *   `HANDSHAKE_KEY_NOT_AUTHORIZED`.
  */
 export async function resolvePeerKey(
   resolver: Resolvable,
-  identity: ClaimedIdentity,
+  identity: NamedIdentity,
 ): Promise<ResolvedPeerKey> {
-  const { did, keyId } = identity
+  const { did } = identity
   let result: DIDResolutionResult
   try {
     result = await resolver.resolve(did)
@@ -56,6 +59,8 @@ export async function resolvePeerKey(
       },
     )
   }
+  if (identity.keyHint !== undefined) return keyByHint(document, identity.keyHint)
+  const keyId = identity.keyId
   const method = findAuthenticationMethod(document, keyId)
   if (method === undefined) {
     throw new HandshakeError(
@@ -77,20 +82,70 @@ export async function resolvePeerKey(
       },
     )
   }
-  return { document, publicKey }
+  return { document, keyId, publicKey }
+}
+
+const absoluteId = (document: DIDDocument, id: string) => (id.startsWith('#') ? `${document.id}${id}` : id)
+
+/** The verification methods referenced or embedded under `authentication`, in order. */
+function* authenticationMethods(document: DIDDocument): Generator<VerificationMethod> {
+  for (const entry of document.authentication ?? []) {
+    if (typeof entry === 'string') {
+      const id = absoluteId(document, entry)
+      const method = (document.verificationMethod ?? []).find((m) => absoluteId(document, m.id) === id)
+      if (method !== undefined) yield method
+    } else if (typeof entry === 'object' && entry !== null) {
+      yield entry
+    }
+  }
 }
 
 /** The verification method `keyId` if it is referenced or embedded under `authentication`. */
 function findAuthenticationMethod(document: DIDDocument, keyId: string): VerificationMethod | undefined {
-  const absolute = (id: string) => (id.startsWith('#') ? `${document.id}${id}` : id)
-  for (const entry of document.authentication ?? []) {
-    if (typeof entry === 'string') {
-      if (absolute(entry) !== keyId) continue
-      return (document.verificationMethod ?? []).find((m) => absolute(m.id) === keyId)
-    }
-    if (typeof entry === 'object' && entry !== null && absolute(entry.id) === keyId) return entry
+  for (const method of authenticationMethods(document)) {
+    if (absoluteId(document, method.id) === keyId) return method
   }
   return undefined
+}
+
+/**
+ * The one authentication key whose fragment is the multikey of an Ed25519 key beginning with
+ * `hint`, and whose key material is that key (docs/handshake.md §5, step 5).
+ */
+function keyByHint(document: DIDDocument, hint: Uint8Array): ResolvedPeerKey {
+  const prefix = `${document.id}#`
+  const found = new Map<string, Uint8Array>()
+  for (const method of authenticationMethods(document)) {
+    const keyId = absoluteId(document, method.id)
+    const named = keyId.startsWith(prefix) ? ed25519Multikey(keyId.slice(prefix.length)) : undefined
+    if (named === undefined || !matchesKeyHint(named, hint)) continue
+    const publicKey = ed25519KeyOf(method)
+    if (publicKey === undefined || !constantTimeEqual(publicKey, named)) {
+      throw new HandshakeError(
+        HandshakeErrorCode.KeyNotAuthorized,
+        'the peer’s authentication key is not the Ed25519 key its id names',
+        { details: `key ${keyId}, type ${String(method.type)}` },
+      )
+    }
+    found.set(keyId, publicKey)
+  }
+  if (found.size !== 1) {
+    throw new HandshakeError(
+      HandshakeErrorCode.KeyNotAuthorized,
+      found.size === 0
+        ? 'no key listed under authentication in the peer’s DID document matches its key hint'
+        : 'more than one authentication key of the peer matches its key hint',
+      {
+        details: `did ${document.id}, key hint ${toHex(hint)}`,
+        hint:
+          found.size === 0
+            ? 'the key may have been rotated out; the peer must sign with a current key'
+            : 'the DID document lists two keys that share their first 8 bytes; remove one',
+      },
+    )
+  }
+  const [keyId, publicKey] = found.entries().next().value as [string, Uint8Array]
+  return { document, keyId, publicKey }
 }
 
 /**

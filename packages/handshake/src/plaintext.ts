@@ -8,7 +8,7 @@ import {
   SIGNATURE_LENGTH,
 } from './constants.js'
 import { isCompactJwt } from './credentials.js'
-import { type ClaimedIdentity, decodeIdentity, type EncodedIdentity } from './identity.js'
+import { decodeIdentity, type EncodedIdentity, type NamedIdentity } from './identity.js'
 
 /** A credential on the wire: a compact JWT (by value) or its 32-byte SHA-256 digest (by reference). */
 export type WireCredential = string | Uint8Array
@@ -16,7 +16,7 @@ export type WireCredential = string | Uint8Array
 /** PLAINTEXT_2 and PLAINTEXT_3 (docs/handshake.md §3.2): `[ID, signature, *credential]`. */
 export interface Plaintext {
   readonly encodedIdentity: EncodedIdentity
-  readonly identity: ClaimedIdentity
+  readonly identity: NamedIdentity
   readonly signature: Uint8Array
   readonly credentials: readonly WireCredential[]
 }
@@ -48,14 +48,16 @@ export function decodePlaintext(bytes: Uint8Array, what: string): Plaintext {
 }
 
 /**
- * MAC_STRUCTURE_n = ["marque-handshake", version, suite, n, TH_n, ID, [*digest]]: what the
- * MAC covers — the identity and every credential (by digest, so value and reference are the
- * same commitment), bound to the transcript (docs/handshake.md §3.3).
+ * MAC_STRUCTURE_n = ["marque-handshake", version, suite, n, TH_n, ID, PK, [*digest]]: what
+ * the MAC covers — the identity as sent, the whole signing key (which ID may only hint at), and
+ * every credential (by digest, so value and reference are the same commitment), bound to the
+ * transcript (docs/handshake.md §3.3).
  */
 export function macStructure(
   n: 2 | 3,
   transcriptHash: Uint8Array,
   identity: EncodedIdentity,
+  publicKey: Uint8Array,
   digests: readonly Uint8Array[],
 ): Uint8Array {
   return encodeCbor([
@@ -65,6 +67,7 @@ export function macStructure(
     n,
     transcriptHash,
     identity,
+    publicKey,
     digests,
   ])
 }

@@ -18,7 +18,7 @@ export async function proveIdentity(
 ): Promise<Uint8Array> {
   const id = config.encodedIdentity
   const digests = config.credentials.map((c) => c.digest)
-  const mac = computeMac(keys, macStructure(n, transcriptHash, id, digests))
+  const mac = computeMac(keys, macStructure(n, transcriptHash, id, config.signer.publicKey, digests))
   let signature: Uint8Array
   try {
     signature = await config.signer(signatureStructure(n, transcriptHash, id, mac))

@@ -1,6 +1,14 @@
 // An attacker that controls the network: replay, reflection, misbinding, key-compromise
 // impersonation, downgrade, truncation, man in the middle, bad credentials and DIDs.
-import { aeadOpen, aeadSeal, defineSigner, ed25519Sign, toHex, x25519PublicKey } from '@marque/crypto'
+import {
+  aeadOpen,
+  aeadSeal,
+  defineSigner,
+  ed25519Sign,
+  encodeMultikey,
+  toHex,
+  x25519PublicKey,
+} from '@marque/crypto'
 import { describe, expect, it } from 'vitest'
 import { agree } from '../src/agreement.js'
 import { encodeCbor } from '../src/cbor.js'
@@ -543,6 +551,92 @@ describe('DIDs', () => {
   it('an unresolvable DID is refused', async () => {
     const { result } = await againstDid({ error: 'notFound' })
     await expect(result).rejects.toThrow(code(HandshakeErrorCode.DidUnresolvable))
+  })
+
+  describe('a key named by its 8-byte hint (a multikey fragment, as did:marque keys are)', () => {
+    const did = 'did:example:gateway7'
+    const multikey = (key: Uint8Array) => encodeMultikey(key, 'Ed25519')
+    const method = (id: string, key: Uint8Array) => ({
+      id: `${did}#${id}`,
+      type: 'Multikey',
+      controller: did,
+      publicKeyMultibase: multikey(key),
+    })
+    /** A valid Ed25519 key other than `key` whose first 8 bytes are `key`'s. */
+    function sharingHint(key: Uint8Array): Uint8Array {
+      for (let i = 0; i < 256; i++) {
+        const candidate = key.slice()
+        candidate[20] = (candidate[20]! + 1 + i) % 256
+        try {
+          multikey(candidate)
+          return candidate
+        } catch {}
+      }
+      throw new Error('no curve point found')
+    }
+
+    it('is found among several authentication keys, and reported by its DID URL', async () => {
+      const w = await world()
+      const key = w.gateway.signer.publicKey
+      const others = [(await party(77)).signer.publicKey, (await party(78)).signer.publicKey]
+      const document = documentOf(did, [others[0]!, key, others[1]!], undefined, 'multikey')
+      const { result } = await againstDid({ document }, multikey(key))
+      expect((await result).session.peer.keyId).toBe(`${did}#${multikey(key)}`)
+    })
+
+    it('is refused when no authentication key matches it', async () => {
+      const w = await world()
+      const other = await party(77)
+      const document = documentOf(did, [other.signer.publicKey], undefined, 'multikey')
+      const { result } = await againstDid({ document }, multikey(w.gateway.signer.publicKey))
+      await expect(result).rejects.toThrow(
+        expect.objectContaining({
+          code: HandshakeErrorCode.KeyNotAuthorized,
+          message: expect.stringMatching(/no key listed under authentication .* matches its key hint/),
+        }),
+      )
+    })
+
+    it('is refused when two authentication keys share it', async () => {
+      const w = await world()
+      const key = w.gateway.signer.publicKey
+      const twin = sharingHint(key)
+      const document = documentOf(did, [key, twin], undefined, 'multikey')
+      const { result } = await againstDid({ document }, multikey(key))
+      await expect(result).rejects.toThrow(
+        expect.objectContaining({
+          code: HandshakeErrorCode.KeyNotAuthorized,
+          message: expect.stringMatching(/more than one authentication key/),
+        }),
+      )
+    })
+
+    it('is refused when the key material is not the key its fragment names', async () => {
+      const w = await world()
+      const key = w.gateway.signer.publicKey
+      const other = await party(77)
+      const document = {
+        id: did,
+        verificationMethod: [{ ...method(multikey(key), other.signer.publicKey) }],
+        authentication: [`${did}#${multikey(key)}`],
+      }
+      const { result } = await againstDid({ document }, multikey(key))
+      await expect(result).rejects.toThrow(
+        expect.objectContaining({
+          code: HandshakeErrorCode.KeyNotAuthorized,
+          message: expect.stringMatching(/not the Ed25519 key its id names/),
+        }),
+      )
+    })
+
+    it('binds the whole key: a document naming another key with the same hint fails the signature', async () => {
+      const w = await world()
+      const key = w.gateway.signer.publicKey
+      const twin = sharingHint(key)
+      const document = documentOf(did, [twin], undefined, 'multikey')
+      const { result } = await againstDid({ document }, multikey(key))
+      await expect(result).rejects.toThrow(code(HandshakeErrorCode.BadSignature))
+    })
   })
 })
 

@@ -146,14 +146,18 @@ export function memoryResolver(
   }
 }
 
-/** A DID document with Multikey authentication keys, `did#key-N` for each. */
+/**
+ * A DID document with Multikey authentication keys, `did#key-N` for each, or with
+ * `fragments: 'multikey'` `did#z6Mk…` (each key's own multikey, as did:marque names them).
+ */
 export function documentOf(
   did: string,
   keys: readonly Uint8Array[],
   relationships = ['authentication'],
+  fragments: 'numbered' | 'multikey' = 'numbered',
 ): DIDDocument {
   const methods = keys.map((k, i) => ({
-    id: `${did}#key-${i + 1}`,
+    id: `${did}#${fragments === 'multikey' ? encodeMultikey(k, 'Ed25519') : `key-${i + 1}`}`,
     type: 'Multikey',
     controller: did,
     publicKeyMultibase: encodeMultikey(k, 'Ed25519'),

@@ -1,7 +1,7 @@
 // The handshake-v1.json test vectors (docs/handshake.md §9): recomputed by the reference
 // implementation written from the specification, and replayed byte for byte through the
 // state machines with the same fixed keys and randomness.
-import { createSigner, fromHex, toHex } from '@marque/crypto'
+import { createSigner, fromHex, toHex, withKeyId } from '@marque/crypto'
 import { describe, expect, it } from 'vitest'
 import {
   type CredentialVerifier,
@@ -10,7 +10,7 @@ import {
   createResponder,
   type HandshakeParameters,
 } from '../src/index.js'
-import { resolver } from './helpers.js'
+import { documentOf, memoryResolver } from './helpers.js'
 import file from './vectors/handshake-v1.json' with { type: 'json' }
 import { VECTOR_INPUTS } from './vectors/inputs.js'
 import { computeVector } from './vectors/reference.js'
@@ -38,27 +38,35 @@ describe('test vectors', () => {
 
       it('the state machines produce the same messages, transcript and frames', async () => {
         const { input, output } = vector
+        // did:key resolves by itself; a did:marque of the vectors to a document listing its key.
+        const documents = new Map()
         const party = async (
+          role: 'initiator' | 'responder',
           seed: string,
           ephemeral: string,
           credentials: typeof input.initiatorCredentials,
         ) => {
-          const signer = await createSigner({ secretKey: fromHex(seed) })
-          const did = output[seed === input.initiatorSeed ? 'initiator_did' : 'responder_did']!
+          const did = output[`${role}_did`]!
+          const keyId = output[`${role}_key_id`]
+          let signer = await createSigner({ secretKey: fromHex(seed) })
+          if (keyId !== undefined) {
+            signer = withKeyId(signer, keyId)
+            documents.set(did, { document: documentOf(did, [signer.publicKey], undefined, 'multikey') })
+          }
           const cache = createCredentialCache()
           for (const c of [...input.initiatorCredentials, ...input.responderCredentials]) cache.add(c.jwt)
           return {
             identity: { did, signer, credentials },
-            policy: { resolver, verifyCredentials: acceptAll },
+            policy: { resolver: memoryResolver(documents), verifyCredentials: acceptAll },
             random: () => fromHex(ephemeral),
             credentialCache: cache,
           } satisfies HandshakeParameters
         }
         const initiator = createInitiator(
-          await party(input.initiatorSeed, input.initiatorEphemeral, input.initiatorCredentials),
+          await party('initiator', input.initiatorSeed, input.initiatorEphemeral, input.initiatorCredentials),
         )
         const responder = createResponder(
-          await party(input.responderSeed, input.responderEphemeral, input.responderCredentials),
+          await party('responder', input.responderSeed, input.responderEphemeral, input.responderCredentials),
         )
         const { message1, next } = await initiator.start()
         expect(toHex(message1)).toBe(output.message_1)
@@ -74,6 +82,12 @@ describe('test vectors', () => {
           output.data_frame,
         )
         expect(responderSession.peer.credentials).toEqual(input.initiatorCredentials.map((c) => c.jwt))
+        expect(responderSession.peer.did).toBe(output.initiator_did)
+        expect(session.peer.did).toBe(output.responder_did)
+        if (output.initiator_key_id !== undefined) {
+          expect(responderSession.peer.keyId).toBe(output.initiator_key_id)
+          expect(session.peer.keyId).toBe(output.responder_key_id)
+        }
       })
     })
   }

@@ -30,4 +30,14 @@ export const VECTOR_INPUTS: VectorInput[] = [
     initiatorCredentials: [{ jwt: credentialI, byReference: true }],
     responderCredentials: [{ jwt: credentialR, byReference: true }],
   },
+  {
+    // The 22 id bytes are a 6-byte locator and a 16-byte digest (docs/did-method.md); the
+    // handshake treats them as opaque, so they are fixed values here.
+    name: 'did:marque both sides, no credentials',
+    ...base,
+    initiatorMarqueId: `000000000001${'5a'.repeat(16)}`,
+    responderMarqueId: `000000000002${'a5'.repeat(16)}`,
+    initiatorCredentials: [],
+    responderCredentials: [],
+  },
 ]

@@ -15,6 +15,7 @@ import {
   x25519SharedSecret,
 } from '@marque/crypto'
 import { encode } from 'cborg'
+import { base58btc } from 'multiformats/bases/base58'
 
 export interface VectorInput {
   name: string
@@ -22,6 +23,9 @@ export interface VectorInput {
   responderSeed: string
   initiatorEphemeral: string
   responderEphemeral: string
+  /** A did:marque instead of a did:key: the 22 bytes of its id (hex; opaque to the handshake). */
+  initiatorMarqueId?: string
+  responderMarqueId?: string
   /** Credentials: the JWT and whether it is sent by reference. */
   initiatorCredentials: { jwt: string; byReference: boolean }[]
   responderCredentials: { jwt: string; byReference: boolean }[]
@@ -40,11 +44,21 @@ export async function computeVector(input: VectorInput): Promise<Record<string, 
   }
   const sI = await createSigner({ secretKey: hex(input.initiatorSeed) })
   const sR = await createSigner({ secretKey: hex(input.responderSeed) })
-  put('initiator_did', toDidKey(sI.publicKey))
-  put('responder_did', toDidKey(sR.publicKey))
-  // §3.2: a did:key travels as its 32-byte Ed25519 key.
-  const idI = sI.publicKey
-  const idR = sR.publicKey
+  // ID_I and ID_R below are the CBOR encodings of ID. §3.2: a did:key travels as its 32-byte Ed25519 key; a did:marque on the default network as
+  // [its 22 id bytes, the first 8 bytes of its key], its key's fragment being the key's multikey.
+  const identity = (role: 'initiator' | 'responder', publicKey: Uint8Array, marqueId?: string) => {
+    if (marqueId === undefined) {
+      put(`${role}_did`, toDidKey(publicKey))
+      return encode(publicKey)
+    }
+    const id = hex(marqueId)
+    const did = `did:marque:${base58btc.baseEncode(id)}`
+    put(`${role}_did`, did)
+    put(`${role}_key_id`, `${did}#${base58btc.encode(concatBytes(Uint8Array.of(0xed, 0x01), publicKey))}`)
+    return encode([id, publicKey.subarray(0, 8)])
+  }
+  const idI = put('ID_I', identity('initiator', sI.publicKey, input.initiatorMarqueId)) as Uint8Array
+  const idR = put('ID_R', identity('responder', sR.publicKey, input.responderMarqueId)) as Uint8Array
   const x = hex(input.initiatorEphemeral)
   const y = hex(input.responderEphemeral)
   const gX = put('G_X', await x25519PublicKey(x)) as Uint8Array
@@ -53,6 +67,8 @@ export async function computeVector(input: VectorInput): Promise<Record<string, 
   const m1 = put('message_1', encode([1, 1, gX])) as Uint8Array
   const th2 = put('TH_2', sha256(concatBytes(m1, gY))) as Uint8Array
 
+  // A CBOR array whose items are given already encoded (RFC 8949 §3.1: major type 4).
+  const array = (...items: Uint8Array[]) => concatBytes(Uint8Array.of(0x80 + items.length), ...items)
   const half = async (
     n: 2 | 3,
     th: Uint8Array,
@@ -66,18 +82,20 @@ export async function computeVector(input: VectorInput): Promise<Record<string, 
     put(`K_${n}`, okm.subarray(32, 64))
     put(`N_${n}`, okm.subarray(64, 76))
     const digests = creds.map((c) => sha256(utf8(c.jwt)))
+    const head = ['marque-handshake', 1, 1, n, th].map((v) => encode(v))
+    // §3.3: MAC_STRUCTURE_n = ["marque-handshake", 1, 1, n, TH_n, ID, PK, [*digest]]
     const macStructure = put(
       `MAC_STRUCTURE_${n}`,
-      encode(['marque-handshake', 1, 1, n, th, id, digests]),
+      array(...head, id, encode(signer.publicKey), encode(digests)),
     ) as Uint8Array
     const mac = put(`MAC_${n}`, hmacSha256(kM, macStructure)) as Uint8Array
-    const sigStructure = put(
-      `SIGNATURE_STRUCTURE_${n}`,
-      encode(['marque-handshake', 1, 1, n, th, id, mac]),
-    ) as Uint8Array
+    const sigStructure = put(`SIGNATURE_STRUCTURE_${n}`, array(...head, id, encode(mac))) as Uint8Array
     const signature = put(`SIGNATURE_${n}`, await signer(sigStructure)) as Uint8Array
     const wire = creds.map((c, i) => (c.byReference ? digests[i]! : c.jwt))
-    const plaintext = put(`PLAINTEXT_${n}`, encode([id, signature, ...wire])) as Uint8Array
+    const plaintext = put(
+      `PLAINTEXT_${n}`,
+      array(id, encode(signature), ...wire.map((w) => encode(w))),
+    ) as Uint8Array
     return { plaintext, key: okm.subarray(32, 64), nonce: okm.subarray(64, 76) }
   }
 
