@@ -117,12 +117,19 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
     if (node.type !== undefined) checks.push(typeCheck(node.type))
     if (node.const !== undefined) {
       const expected = JSON.stringify(node.const)
-      checks.push((v) => (JSON.stringify(v) === expected ? undefined : problem(`must be ${expected}`)))
+      const value = node.const
+      checks.push(
+        isPrimitive(value)
+          ? (v) => (v === value ? undefined : problem(`must be ${expected}`))
+          : (v) => (JSON.stringify(v) === expected ? undefined : problem(`must be ${expected}`)),
+      )
     }
     if (node.enum !== undefined) {
-      const allowed = new Set(node.enum.map((e) => JSON.stringify(e)))
-      const list = [...allowed].join(', ')
-      checks.push((v) => (allowed.has(JSON.stringify(v)) ? undefined : problem(`must be one of ${list}`)))
+      const list = node.enum.map((e) => JSON.stringify(e)).join(', ')
+      const byValue = node.enum.every(isPrimitive)
+      const key = byValue ? (v: unknown) => v : (v: unknown) => JSON.stringify(v)
+      const allowed = new Set<unknown>(node.enum.map(key))
+      checks.push((v) => (allowed.has(key(v)) ? undefined : problem(`must be one of ${list}`)))
     }
     addStringChecks(node, checks)
     addNumberChecks(node, checks)
@@ -176,6 +183,30 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
   }
 }
 
+/**
+ * A JSON string, finite number, boolean or null: compared by value, as JSON Schema's const and
+ * enum compare them (draft 2020-12 §6.1.2-3; 1 and 1.0 are one number, as in JavaScript).
+ */
+function isPrimitive(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value)
+}
+
+/** The number of Unicode code points in `s` (JSON Schema counts string length in them), without copying. */
+function codePoints(s: string): number {
+  let count = s.length
+  for (let i = 0; i < s.length - 1; i++) {
+    const unit = s.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = s.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--
+        i++
+      }
+    }
+  }
+  return count
+}
+
 function typeOf(value: unknown): JsonType | 'undefined' {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
@@ -200,7 +231,7 @@ function addStringChecks(node: JsonSchema, checks: Check[]): void {
   const { minLength, maxLength, pattern, format } = node
   if (minLength !== undefined) {
     checks.push((v) =>
-      typeof v === 'string' && [...v].length < minLength
+      typeof v === 'string' && v.length < 2 * minLength && codePoints(v) < minLength
         ? problem(`must have at least ${minLength} characters`)
         : undefined,
     )
@@ -208,7 +239,7 @@ function addStringChecks(node: JsonSchema, checks: Check[]): void {
   if (maxLength !== undefined) {
     // Code points are never more than UTF-16 units, so the cheap length decides most cases.
     checks.push((v) =>
-      typeof v === 'string' && v.length > maxLength && [...v].length > maxLength
+      typeof v === 'string' && v.length > maxLength && codePoints(v) > maxLength
         ? problem(`must have at most ${maxLength} characters`)
         : undefined,
     )
@@ -331,7 +362,8 @@ function addArrayChecks(node: JsonSchema, checks: Check[], compile: (n: JsonSche
   }
   if (uniqueItems === true) {
     checks.push((v) =>
-      Array.isArray(v) && new Set(v.map((item) => JSON.stringify(item))).size !== v.length
+      Array.isArray(v) &&
+      new Set(v.every(isPrimitive) ? v : v.map((item) => JSON.stringify(item))).size !== v.length
         ? problem('must not repeat items')
         : undefined,
     )

@@ -68,6 +68,34 @@ describe('keywords', () => {
     expect(check(value)).toBe(problem)
   })
 
+  it('counts string length in code points, not UTF-16 units (draft 2020-12 validation §6.3.1)', () => {
+    const length = compileSchema({ type: 'string', minLength: 2, maxLength: 3 })
+    expect(length('😀😀')).toBeUndefined() // 4 units, 2 code points
+    expect(length('😀')).toBe('the value must have at least 2 characters') // 2 units, 1 code point
+    expect(length('😀😀😀')).toBeUndefined() // 6 units, 3 code points
+    expect(length('😀😀😀😀')).toBe('the value must have at most 3 characters')
+    expect(length('\ud800\ud800')).toBeUndefined() // two lone surrogates: 2 code points
+    expect(length('a\ud800')).toBeUndefined()
+  })
+
+  it('compares const, enum and uniqueItems by JSON value: 1 is not "1", objects by content', () => {
+    const one = compileSchema({ const: 1 })
+    expect(one(1)).toBeUndefined()
+    expect(one('1')).toBe('the value must be 1')
+    const object = compileSchema({ const: { a: [1] } })
+    expect(object({ a: [1] })).toBeUndefined()
+    expect(object({ a: [2] })).toBe('the value must be {"a":[1]}')
+    const mixed = compileSchema({ enum: [null, 1, { b: true }] })
+    expect(mixed({ b: true })).toBeUndefined()
+    expect(mixed(null)).toBeUndefined()
+    expect(mixed('null')).toBe('the value must be one of null, 1, {"b":true}')
+    const unique = compileSchema({ type: 'array', uniqueItems: true })
+    expect(unique([1, '1', true, 'true', null])).toBeUndefined()
+    expect(unique([1, 2, 1])).toBe('the value must not repeat items')
+    expect(unique([{ a: 1 }, { a: 1 }])).toBe('the value must not repeat items')
+    expect(unique([{ a: 1 }, { a: 2 }])).toBeUndefined()
+  })
+
   it('refuses keywords outside the subset, and dangling references', async () => {
     await expectCode(
       Promise.resolve().then(() => compileSchema({ type: 'object', patternProperties: {} } as JsonSchema)),
