@@ -1,8 +1,8 @@
 import { ed25519Verify } from '@marque/crypto'
-import type { Clock } from './cache.js'
+import type { Clock, TtlCache } from './cache.js'
 import { CredentialError, CredentialErrorCode } from './errors.js'
 import { type CredentialFormat, type DecodedCredential, decodeCredential } from './format.js'
-import { parseJws } from './jws.js'
+import { type ParsedJws, parseJws } from './jws.js'
 import type { KeyResolver } from './key-resolver.js'
 import { ROLE_CODES, type TokenRole } from './roles.js'
 import { VC_V1_CONTEXT, VC_V2_CONTEXT } from './schemas/common.js'
@@ -50,6 +50,19 @@ export interface CheckContext {
   /** Absent only while checking a status list itself. */
   status: StatusChecker | undefined
   maxLength: number
+  /**
+   * Credentials that passed, decoded and checked against their type schemas, by their exact
+   * bytes. Decoding and schemas are pure functions of the bytes; the signature, validity,
+   * subject, status and policy are checked on every verification all the same.
+   */
+  decoded?: TtlCache<DecodedEntry> | undefined
+}
+
+/** What a credential's bytes decode to, once they have passed: frozen, shared by every result. */
+export interface DecodedEntry {
+  readonly jws: ParsedJws
+  readonly decoded: DecodedCredential
+  readonly types: readonly string[]
 }
 
 export interface CheckCredentialOptions {
@@ -113,6 +126,21 @@ function schemaInvalid(problem: string): CredentialError {
   )
 }
 
+function checkExpectedType(types: readonly string[], expectedType: string | undefined): void {
+  if (expectedType !== undefined && !types.includes(expectedType)) {
+    throw schemaInvalid(`it is not a ${expectedType}`)
+  }
+}
+
+/** Freezes a value parsed from JSON, all the way down. */
+function freezeJson<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) freezeJson(member)
+    Object.freeze(value)
+  }
+  return value
+}
+
 /** Step 9: types and JSON Schema of each known type. Returns the types. */
 function checkSchema(
   decoded: DecodedCredential,
@@ -125,9 +153,7 @@ function checkSchema(
     throw schemaInvalid('"type" must be a list of strings')
   }
   if (!list.includes('VerifiableCredential')) throw schemaInvalid('"type" must include VerifiableCredential')
-  if (expectedType !== undefined && !list.includes(expectedType)) {
-    throw schemaInvalid(`it is not a ${expectedType}`)
-  }
+  checkExpectedType(list, expectedType)
   const context = decoded.body['@context']
   const first = Array.isArray(context) ? context[0] : context
   const wanted = decoded.format === 'vc+jwt' ? VC_V2_CONTEXT : VC_V1_CONTEXT
@@ -157,8 +183,9 @@ export async function checkCredential(
   jwt: unknown,
   options: CheckCredentialOptions = {},
 ): Promise<VerifiedCredential> {
-  const jws = parseJws(jwt, 'credential', context.maxLength)
-  const decoded = decodeCredential(jws)
+  const cached = typeof jwt === 'string' ? context.decoded?.get(jwt) : undefined
+  const jws = cached?.jws ?? parseJws(jwt, 'credential', context.maxLength)
+  const decoded = cached?.decoded ?? decodeCredential(jws)
   if (options.precheckIssuer !== undefined) await options.precheckIssuer(decoded.signer)
   const key = await context.keys.resolveKey({
     did: decoded.signer,
@@ -177,7 +204,20 @@ export async function checkCredential(
       },
     )
   }
-  const types = checkSchema(decoded, context.types, options.expectedType)
+  let types: readonly string[]
+  if (cached === undefined) {
+    types = checkSchema(decoded, context.types, options.expectedType)
+    if (context.decoded !== undefined) {
+      freezeJson(jws.header)
+      freezeJson(decoded.payload)
+      freezeJson(decoded.claims)
+      freezeJson(decoded.status)
+      context.decoded.set(jws.token, Object.freeze({ jws, decoded: Object.freeze(decoded), types }))
+    }
+  } else {
+    types = cached.types
+    checkExpectedType(types, options.expectedType)
+  }
   let status: StatusCheck[] = []
   if (decoded.status.length > 0 && context.status !== undefined) {
     const checked = context.status.check({ entries: decoded.status, issuer: decoded.signer })

@@ -1,6 +1,11 @@
 import type { Resolvable } from 'did-resolver'
-import { type Clock, systemClock } from './cache.js'
-import { type CheckContext, checkCredential, type VerifiedCredential } from './check-credential.js'
+import { type Clock, createTtlCache, systemClock } from './cache.js'
+import {
+  type CheckContext,
+  checkCredential,
+  type DecodedEntry,
+  type VerifiedCredential,
+} from './check-credential.js'
 import { CredentialError, CredentialErrorCode } from './errors.js'
 import type { JsonSchema } from './json-schema.js'
 import { createKeyResolver } from './key-resolver.js'
@@ -52,6 +57,12 @@ export interface CreateVerifierParameters {
   statusListTtl?: number
   /** Most status lists cached. Default 1 000. */
   maxStatusLists?: number
+  /**
+   * Most credentials kept decoded, by their exact bytes, so that one presented again (a device
+   * reconnecting) is not decoded and schema-checked again; its signature, validity, status and
+   * the policy are checked every time. Results are frozen. Default 1 000; 0 keeps none.
+   */
+  maxDecodedCredentials?: number
   /** The trust policy. Without one, any issuer whose signature verifies is reported, and the caller decides. */
   policy?: TrustPolicy
   /** Longest time a verified trust list is reused, in ms. Default 3 600 000. */
@@ -81,7 +92,7 @@ export interface Verifier {
    * @throws CredentialError with the code of the first step that fails.
    */
   verifyPresentation(jwt: string, options: VerifyPresentationOptions): Promise<VerifiedPresentation>
-  /** Forgets cached documents, keys and status lists. */
+  /** Forgets cached documents, keys, status lists and decoded credentials. */
   clearCaches(): void
 }
 
@@ -158,7 +169,20 @@ export function createVerifier(parameters: CreateVerifierParameters): CreateVeri
     ttl: number(parameters.statusListTtl, 300_000, 'statusListTtl'),
     maxLists: number(parameters.maxStatusLists, 1_000, 'maxStatusLists', true),
   })
-  const context: CheckContext = { keys, clock, skew, types, status, maxLength: maxCredentialLength }
+  const maxDecoded = number(parameters.maxDecodedCredentials, 1_000, 'maxDecodedCredentials', true)
+  const decoded =
+    maxDecoded === 0
+      ? undefined
+      : createTtlCache<DecodedEntry>({ maxEntries: maxDecoded, ttl: Number.POSITIVE_INFINITY, clock })
+  const context: CheckContext = {
+    keys,
+    clock,
+    skew,
+    types,
+    status,
+    maxLength: maxCredentialLength,
+    decoded,
+  }
 
   let policy: CompiledPolicy | undefined
   if (parameters.policy !== undefined) {
@@ -203,6 +227,7 @@ export function createVerifier(parameters: CreateVerifierParameters): CreateVeri
     clearCaches() {
       keys.clear()
       status.clear()
+      decoded?.clear()
     },
   }
 }

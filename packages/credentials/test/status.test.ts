@@ -498,3 +498,59 @@ describe('publication and fetching', () => {
     }
   })
 })
+
+describe('a credential verified before (the verifier keeps it decoded)', () => {
+  it('is checked again in full: signature, validity, subject, type and status', async () => {
+    const s = await statusScenario()
+    const slot = s.registry.allocate()
+    const jwt = await s.issue({ status: slot.credentialStatus, validUntil: NOW + 3600 })
+    await s.publish()
+    const verifier = s.verifier({ fetchStatusList: s.fetchStatusList, statusListTtl: 60_000 })
+    const first = await verifier.verifyCredential(jwt)
+    const again = await verifier.verifyCredential(jwt, { expectedSubject: s.device.did })
+    expect(again).toEqual(first)
+    expect(again.claims).toBe(first.claims) // decoded once
+    await expectCode(verifier.verifyCredential(jwt, { expectedSubject: s.maker.did }), C.SubjectMismatch)
+    await expectCode(
+      verifier.verifyCredential(jwt, { expectedType: 'DeviceOwnershipCredential' }),
+      C.SchemaInvalid,
+    )
+    // The same payload under another signature is other bytes: checked from the start.
+    const forged = `${jwt.slice(0, jwt.lastIndexOf('.') + 1)}${'A'.repeat(86)}`
+    await expectCode(verifier.verifyCredential(forged), C.SignatureInvalid)
+    s.registry.revoke(slot.index)
+    await s.publish()
+    s.time.now += 61
+    await expectCode(verifier.verifyCredential(jwt), C.Revoked)
+    s.time.now += 3600
+    await expectCode(verifier.verifyCredential(jwt), C.Expired)
+  })
+
+  it('gives frozen results, so that no caller can change what another one reads', async () => {
+    const { issue, verifier } = await scenario()
+    const jwt = await issue()
+    const v = verifier()
+    const first = await v.verifyCredential(jwt)
+    expect(() => {
+      ;(first.claims as Record<string, unknown>).serialNumber = 'SN-changed'
+    }).toThrow(TypeError)
+    expect(() => {
+      ;(first.claims.hwversion as unknown[]).push('2.0')
+    }).toThrow(TypeError)
+    expect((await v.verifyCredential(jwt)).claims.serialNumber).toBe('SN-000001')
+  })
+
+  it('keeps none with maxDecodedCredentials: 0, and refuses a negative bound', async () => {
+    const { issue, verifier } = await scenario()
+    const jwt = await issue()
+    const v = verifier({ maxDecodedCredentials: 0 })
+    const first = await v.verifyCredential(jwt)
+    const second = await v.verifyCredential(jwt)
+    expect(second).toEqual(first)
+    expect(second.claims).not.toBe(first.claims)
+    expect(Object.isFrozen(first.claims)).toBe(false)
+    expect(() => verifier({ maxDecodedCredentials: -1 })).toThrow(
+      expect.objectContaining({ code: C.InvalidArgument }),
+    )
+  })
+})
