@@ -235,6 +235,49 @@ describe('identity misbinding', () => {
   })
 })
 
+describe('identity misbinding with key hints', () => {
+  it('an attacker whose DID document lists the responder’s key cannot claim its signature', async () => {
+    // Eve publishes a DID document that lists the gateway's public key (anyone can list any
+    // public key), then rewrites message 2's identity to her DID with the same key hint. The
+    // key resolves and matches, but the signature covers the gateway's ID, not Eve's.
+    const w = await world()
+    const key = w.gateway.signer.publicKey
+    const multikey = encodeMultikey(key, 'Ed25519')
+    const [gatewayDid, eveDid] = ['did:example:gateway7', 'did:example:eve']
+    const res = memoryResolver(
+      new Map([
+        [gatewayDid, { document: documentOf(gatewayDid, [key], undefined, 'multikey') }],
+        [eveDid, { document: documentOf(eveDid, [key], undefined, 'multikey') }],
+      ]),
+    )
+    const signer = defineSigner({
+      publicKey: key,
+      keyId: `${gatewayDid}#${multikey}`,
+      sign: (d) => w.gateway.signer(d),
+    })
+    const initiator = createInitiator({
+      identity: w.device.identity,
+      policy: { resolver: res },
+      random: seededRandom('hint/i'),
+    })
+    const { message1, next } = await initiator.start()
+    const { message2 } = await createResponder({
+      identity: { did: gatewayDid, signer },
+      policy: { resolver: res },
+    }).receive1(message1)
+    const o = await openMessage2(message1, message2, seededRandom('hint/i')(32))
+    const pt = decodePlaintext(o.plaintext, 'message 2')
+    expect(pt.identity).toEqual({ did: gatewayDid, keyHint: key.subarray(0, 8) })
+    const swapped = encodePlaintext(
+      encodeIdentity({ did: eveDid, keyId: `${eveDid}#${multikey}` }),
+      pt.signature,
+      pt.credentials,
+    )
+    const forged = encodeMessage2(o.keyShare, xorKeystream2(stepKeys(o.shared, o.th2, 2), swapped))
+    await expect(next.receive2(forged)).rejects.toThrow(code(HandshakeErrorCode.BadSignature))
+  })
+})
+
 describe('key-compromise impersonation', () => {
   it('with the device’s long-term key, an attacker cannot impersonate the gateway to the device', async () => {
     const w = await world()
