@@ -66,6 +66,26 @@ describe('marque serve', () => {
     await expect(fetch(`${server.url}/health`)).rejects.toThrow()
   })
 
+  it('says where it listens on stdout in human mode, as the url in JSON mode', async () => {
+    const stop = new AbortController()
+    let out = ''
+    let err = ''
+    const done = main(['serve', '--port', '0'], {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      env,
+      cwd: tmp.dir,
+      signal: stop.signal,
+    })
+    for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 10))
+    expect(out).toMatch(
+      /^resolving at http:\/\/127\.0\.0\.1:\d+\/1\.0\/identifiers\/\{did\} \(ledger .*ledger\.db\)\n$/,
+    )
+    stop.abort()
+    expect(await done).toBe(ExitCode.Ok)
+    expect(err).toContain('stopping: finishing requests in flight')
+  })
+
   it('accepts submissions only with the API key and only did:marque operations', async () => {
     const server = await startServe(['--submit'])
     const post = (body: unknown, key?: string) =>

@@ -88,10 +88,11 @@ export function registerServe(program: Command, run: Run): void {
                 }),
           })
           const address = await service.listen(port, opts.host)
-          ctx.info(
-            `resolving at http://${address.address}:${address.port}/1.0/identifiers/{did} (ledger ${ledger.path})`,
+          const url = `http://${address.address}:${address.port}`
+          ctx.result(
+            { url, ledger: ledger.path },
+            () => `resolving at ${url}/1.0/identifiers/{did} (ledger ${ledger.path})`,
           )
-          ctx.result({ url: `http://${address.address}:${address.port}`, ledger: ledger.path }, () => [])
           await untilStopped(ctx)
           ctx.info('stopping: finishing requests in flight')
           await service.close()
