@@ -51,28 +51,36 @@ export interface LedgerSet {
 }
 
 /**
- * Opens the embedded ledger and, when `evmNetwork`, `evmRpcUrl` and `evmRegistry` are
- * configured, the EVM ledger of that network (writing only with `MARQUE_EVM_PRIVATE_KEY`
- * set, an account that pays the gas: never read from a file or the command line), runs
- * `work`, and closes them.
+ * The EVM ledger of the configured network when `evmNetwork`, `evmRpcUrl` and `evmRegistry`
+ * are all set, else undefined. It writes only with `MARQUE_EVM_PRIVATE_KEY` set, an account
+ * that pays the gas: never read from a file or the command line.
+ * @throws CliError `CLI_CONFIG` for a malformed `MARQUE_EVM_PRIVATE_KEY`.
+ */
+export async function openEvmLedger(ctx: Context): Promise<Ledger | undefined> {
+  const { evmNetwork, evmRpcUrl, evmRegistry } = ctx.config
+  if (evmNetwork === undefined || evmRpcUrl === undefined || evmRegistry === undefined) return undefined
+  const key = ctx.io.env.MARQUE_EVM_PRIVATE_KEY || undefined
+  if (key !== undefined && !(isHex(key) && key.length === 66)) {
+    throw new CliError(CliErrorCode.Config, 'MARQUE_EVM_PRIVATE_KEY must be 0x and 64 hex digits')
+  }
+  return createEvmLedger({
+    rpcUrl: evmRpcUrl,
+    address: evmRegistry as Hex,
+    network: evmNetwork,
+    ...(key === undefined ? {} : { account: privateKeyToAccount(key as Hex) }),
+  })
+}
+
+/**
+ * Opens the embedded ledger and, when configured, the EVM ledger of that network
+ * ({@link openEvmLedger}), runs `work`, and closes them.
  */
 export async function withLedgers<T>(ctx: Context, work: (set: LedgerSet) => Promise<T>): Promise<T> {
   const local = await openSqliteLedger({ path: ctx.path(ctx.config.ledger), network: ctx.config.network })
   const ledgers: Record<string, Ledger> = { [local.network]: local }
   try {
-    const { evmNetwork, evmRpcUrl, evmRegistry } = ctx.config
-    if (evmNetwork !== undefined && evmRpcUrl !== undefined && evmRegistry !== undefined) {
-      const key = ctx.io.env.MARQUE_EVM_PRIVATE_KEY || undefined
-      if (key !== undefined && !(isHex(key) && key.length === 66)) {
-        throw new CliError(CliErrorCode.Config, 'MARQUE_EVM_PRIVATE_KEY must be 0x and 64 hex digits')
-      }
-      ledgers[evmNetwork] = await createEvmLedger({
-        rpcUrl: evmRpcUrl,
-        address: evmRegistry as Hex,
-        network: evmNetwork,
-        ...(key === undefined ? {} : { account: privateKeyToAccount(key as Hex) }),
-      })
-    }
+    const evm = await openEvmLedger(ctx)
+    if (evm !== undefined) ledgers[evm.network] = evm
     const forNetwork = (network: string): Ledger => {
       const ledger = ledgers[network]
       if (ledger === undefined) {

@@ -6,6 +6,7 @@ import { parseEther } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ExitCode, main } from '../src/index.js'
+import { CLAIMS } from './factory.js'
 import { runCli, tempDir } from './helpers.js'
 
 let node: RegistryNode
@@ -98,5 +99,41 @@ describe('marque on an EVM network', () => {
       MARQUE_EVM_NETWORK: 'anvil',
     })
     expect(partial.code).toBe(ExitCode.Config)
+  })
+
+  it('issues and verifies a credential whose issuer is anchored on chain, and one about a device on chain', async () => {
+    const maker = await json(['did', 'create', '--network', 'anvil', '--no-agreement'])
+    const device = await json(['did', 'create', '--network', 'anvil', '--no-agreement'])
+    const local = await json(['did', 'create', '--no-agreement'])
+    const key = join('keys', maker.did.split(':').pop(), 'device.jwk')
+    const issue = (subject: string) =>
+      json([
+        'vc',
+        'issue',
+        '--issuer',
+        maker.did,
+        '--key',
+        key,
+        '--no-status',
+        '--subject',
+        subject,
+        '--serial',
+        'SN-7',
+        ...CLAIMS,
+      ])
+    const issued = await issue(device.did)
+    const verified = await json(['vc', 'verify', issued.credential, '--subject', device.did])
+    expect(verified.issuer).toBe(maker.did)
+    expect(verified.subject).toBe(device.did)
+    const aboutLocal = await issue(local.did)
+    expect((await json(['vc', 'verify', aboutLocal.credential])).subject).toBe(local.did)
+    // Without the EVM configuration the issuer cannot be resolved: refused, not crashed.
+    const unconfigured = await cli(['vc', 'verify', issued.credential], {
+      MARQUE_EVM_NETWORK: '',
+      MARQUE_EVM_RPC_URL: '',
+      MARQUE_EVM_REGISTRY: '',
+    })
+    expect(unconfigured.code).toBe(ExitCode.Refused)
+    expect(unconfigured.stderr).toContain('CREDENTIAL_ISSUER_UNRESOLVABLE')
   })
 })
