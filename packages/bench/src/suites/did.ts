@@ -16,8 +16,7 @@ import {
   recoveryCommitment,
   signOperation,
 } from '@marque/did'
-import type { Ledger } from '@marque/ledger'
-import { createMemoryLedger } from '@marque/ledger'
+import { openSqliteLedger } from '@marque/ledger/sqlite'
 import { Resolver } from 'did-resolver'
 import { measure, msFmt, opsFmt, peakRssMiB, percentile, report } from '../harness.js'
 
@@ -27,37 +26,14 @@ const BATCH = 1000
 const DISTINCT_KEYS = 65_536
 const SAMPLE = 20_000
 
-interface SqliteModule {
-  openSqliteLedger(parameters: { path: string; durability?: 'full' | 'normal' }): Promise<Ledger>
-}
-
-async function openLedger(dir: string): Promise<{ ledger: Ledger; path?: string; kind: string }> {
-  // The SQLite ledger lives at @marque/ledger/sqlite; load it by name so this suite still
-  // runs (on the memory ledger, and says so) in a tree that does not have it yet.
-  const specifier = '@marque/ledger/sqlite'
-  try {
-    const sqlite = (await import(specifier)) as SqliteModule
-    const path = join(dir, 'ledger.db')
-    return {
-      ledger: await sqlite.openSqliteLedger({ path, durability: 'full' }),
-      path,
-      kind: 'SQLite, durability full',
-    }
-  } catch (error) {
-    console.log(
-      `(no SQLite ledger here: ${(error as Error).message.split('\n')[0]}; using the memory ledger)`,
-    )
-    return { ledger: createMemoryLedger(), kind: 'memory' }
-  }
-}
-
 export default async function didSuite(): Promise<void> {
   const n = Number(process.env.MARQUE_BENCH_DID_N ?? 1_000_000)
   if (!Number.isSafeInteger(n) || n < BATCH)
     throw new Error(`MARQUE_BENCH_DID_N must be an integer ≥ ${BATCH}`)
   const dir = await mkdtemp(join(tmpdir(), 'marque-bench-did-'))
   try {
-    const { ledger, path, kind } = await openLedger(dir)
+    const path = join(dir, 'ledger.db')
+    const ledger = await openSqliteLedger({ path, durability: 'full' })
     const keys: Signer[] = []
     for (let i = 0; i < DISTINCT_KEYS; i++) keys.push(await generateSigner())
     const update = await generateSigner()
@@ -97,7 +73,7 @@ export default async function didSuite(): Promise<void> {
       appendMs += performance.now() - t0
     }
     const totalMs = performance.now() - started
-    const size = path === undefined ? undefined : (await stat(path)).size + (await walSize(path))
+    const size = (await stat(path)).size + (await walSize(path))
 
     // Shuffle the sample so reads jump around the file.
     for (let i = sample.length - 1; i > 0; i--) {
@@ -141,7 +117,7 @@ export default async function didSuite(): Promise<void> {
     await ledger.close()
     const appendRate = (n / appendMs) * 1000
     const coldP99 = percentile(coldTimes, 0.99)
-    report(`did:marque — ${n.toLocaleString('en-US')} device DIDs, ${kind}`, [
+    report(`did:marque — ${n.toLocaleString('en-US')} device DIDs, SQLite, durability full`, [
       {
         name: `append, batches of ${BATCH}`,
         ours: opsFmt(appendRate),
@@ -176,7 +152,7 @@ export default async function didSuite(): Promise<void> {
         target: '≥ 100,000/s',
         met: ours.opsPerSecond >= 100_000,
       },
-      { name: 'file size per DID', ours: size === undefined ? 'n/a (memory)' : `${(size / n).toFixed(0)} B` },
+      { name: 'file size per DID', ours: `${(size / n).toFixed(0)} B` },
       { name: 'peak memory (RSS)', ours: `${peakRssMiB().toFixed(0)} MiB` },
       // Latency percentiles on a shared machine move with its load: print it beside them.
       { name: 'machine load, 1-minute average', ours: loadavg()[0]!.toFixed(2) },
