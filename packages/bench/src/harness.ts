@@ -1,6 +1,8 @@
 // A small benchmark harness: time a function for a while, report operations per second
 // and latency percentiles, and print our figure beside a peer's measured in the same run.
 
+import { percentile } from '@marque/cli'
+
 export interface MeasureOptions {
   /** Minimum time to run, in milliseconds (after warm-up). Default 1000. */
   time?: number
@@ -50,10 +52,8 @@ export async function measure(fn: () => unknown, options: MeasureOptions = {}): 
   return result
 }
 
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-}
+// The nearest-rank percentile, the one `loadTest` reports: one definition for every figure.
+export { percentile }
 
 export interface Row {
   /** What was measured. */

@@ -21,6 +21,7 @@ export {
 } from './provision/bundle.js'
 export type { LoadTestParameters, LoadTestResult } from './serve/load.js'
 export { loadTest } from './serve/load.js'
+export { percentile } from './serve/percentile.js'
 export type { ResolverService, ResolverServiceParameters, SubmitOptions } from './serve/server.js'
 export { createResolverService } from './serve/server.js'
 export type { IssuedLine } from './vc/batch.js'
