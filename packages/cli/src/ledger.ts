@@ -5,7 +5,7 @@ import { createEvmLedger } from '@marque/ledger-evm'
 import { Resolver } from 'did-resolver'
 import { getResolver as keyResolver } from 'key-did-resolver'
 import { type Hex, isHex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'
 import { getResolver as webResolver } from 'web-did-resolver'
 import type { Context } from './context.js'
 import { CliError, CliErrorCode } from './errors.js'
@@ -59,16 +59,28 @@ export interface LedgerSet {
 export async function openEvmLedger(ctx: Context): Promise<Ledger | undefined> {
   const { evmNetwork, evmRpcUrl, evmRegistry } = ctx.config
   if (evmNetwork === undefined || evmRpcUrl === undefined || evmRegistry === undefined) return undefined
-  const key = ctx.io.env.MARQUE_EVM_PRIVATE_KEY || undefined
-  if (key !== undefined && !(isHex(key) && key.length === 66)) {
-    throw new CliError(CliErrorCode.Config, 'MARQUE_EVM_PRIVATE_KEY must be 0x and 64 hex digits')
-  }
+  const account = evmAccount(ctx)
   return createEvmLedger({
     rpcUrl: evmRpcUrl,
     address: evmRegistry as Hex,
     network: evmNetwork,
-    ...(key === undefined ? {} : { account: privateKeyToAccount(key as Hex) }),
+    ...(account === undefined ? {} : { account }),
   })
+}
+
+/**
+ * The account of `MARQUE_EVM_PRIVATE_KEY`, which signs and pays on the EVM network, or
+ * undefined when it is not set. Read from the environment only, never from a file or the
+ * command line, and never echoed.
+ * @throws CliError `CLI_CONFIG` when it is not 0x and 64 hex digits.
+ */
+export function evmAccount(ctx: Context): LocalAccount | undefined {
+  const key = ctx.io.env.MARQUE_EVM_PRIVATE_KEY || undefined
+  if (key === undefined) return undefined
+  if (!(isHex(key) && key.length === 66)) {
+    throw new CliError(CliErrorCode.Config, 'MARQUE_EVM_PRIVATE_KEY must be 0x and 64 hex digits')
+  }
+  return privateKeyToAccount(key as Hex)
 }
 
 /**

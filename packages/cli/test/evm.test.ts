@@ -136,4 +136,32 @@ describe('marque on an EVM network', () => {
     expect(unconfigured.code).toBe(ExitCode.Refused)
     expect(unconfigured.stderr).toContain('CREDENTIAL_ISSUER_UNRESOLVABLE')
   })
+
+  it('deploys a registry and then anchors DIDs on it', async () => {
+    const noKey = await cli(['ledger', 'deploy-registry'], { MARQUE_EVM_PRIVATE_KEY: '' })
+    expect(noKey.code).toBe(ExitCode.Config)
+    expect(noKey.stderr).toContain('MARQUE_EVM_PRIVATE_KEY')
+    const noUrl = await cli(['ledger', 'deploy-registry'], {
+      MARQUE_EVM_RPC_URL: '',
+      MARQUE_EVM_NETWORK: '',
+      MARQUE_EVM_REGISTRY: '',
+    })
+    expect(noUrl.code).toBe(ExitCode.Usage)
+    const human = await cli(['ledger', 'deploy-registry', '--rpc-url', node.rpcUrl])
+    expect(human.code).toBe(ExitCode.Ok)
+    expect(human.stdout).toMatch(/^registry {3}0x[0-9a-fA-F]{40}\n/)
+    const deployed = await json(['ledger', 'deploy-registry'])
+    expect(deployed.registry).toMatch(/^0x[0-9a-fA-F]{40}$/)
+    expect(deployed.registry).not.toBe(node.registry)
+    const onNew = { MARQUE_EVM_REGISTRY: deployed.registry }
+    const made = await cli(['--json', 'did', 'create', '--network', 'anvil', '--no-agreement'], onNew)
+    expect(made.code).toBe(ExitCode.Ok)
+    const did = JSON.parse(made.stdout).did
+    expect((await cli(['did', 'resolve', did], onNew)).code).toBe(ExitCode.Ok)
+    // The first registry never saw it.
+    expect((await cli(['did', 'resolve', did])).code).toBe(ExitCode.NotFound)
+    const unreachable = await cli(['ledger', 'deploy-registry', '--rpc-url', 'http://127.0.0.1:9'])
+    expect(unreachable.code).toBe(ExitCode.Unavailable)
+    expect(`${unreachable.stdout}${unreachable.stderr}`).not.toContain(env.MARQUE_EVM_PRIVATE_KEY!.slice(2))
+  })
 })

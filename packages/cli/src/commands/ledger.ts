@@ -1,13 +1,16 @@
 import { statSync } from 'node:fs'
+import { deployRegistry } from '@marque/ledger-evm'
 import type { Command } from 'commander'
 import type { Context } from '../context.js'
 import { CliError, CliErrorCode } from '../errors.js'
-import { withLedger } from '../ledger.js'
+import { evmAccount, withLedger } from '../ledger.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
 
 export function registerLedger(program: Command, run: Run): void {
-  const ledger = program.command('ledger').description('inspect the embedded SQLite ledger')
+  const ledger = program
+    .command('ledger')
+    .description('inspect the embedded SQLite ledger; deploy a registry on an EVM network')
 
   ledger
     .command('audit')
@@ -63,6 +66,43 @@ export function registerLedger(program: Command, run: Run): void {
           `entries    ${stats.entries.toLocaleString('en-US')}`,
           `head       ${stats.head}`,
         ])
+      }),
+    )
+
+  ledger
+    .command('deploy-registry')
+    .description(
+      'deploy a MarqueRegistry contract on an EVM network (paid by MARQUE_EVM_PRIVATE_KEY) and print its address',
+    )
+    .option('--rpc-url <url>', "the network's JSON-RPC endpoint (default: evmRpcUrl from the configuration)")
+    .action((opts: { rpcUrl?: string }) =>
+      run(async (ctx) => {
+        const rpcUrl = opts.rpcUrl ?? ctx.config.evmRpcUrl
+        if (rpcUrl === undefined) {
+          throw new CliError(CliErrorCode.Usage, 'no EVM network to deploy on', {
+            hint: 'give --rpc-url, or set evmRpcUrl in the configuration (MARQUE_EVM_RPC_URL)',
+          })
+        }
+        const account = evmAccount(ctx)
+        if (account === undefined) {
+          throw new CliError(CliErrorCode.Config, 'deploying needs an account that pays for it', {
+            hint: 'set MARQUE_EVM_PRIVATE_KEY (0x and 64 hex digits) in the environment',
+          })
+        }
+        ctx.info(`deploying a MarqueRegistry from ${account.address}`)
+        const deployed = await deployRegistry({ rpcUrl, account })
+        ctx.result(
+          {
+            registry: deployed.address,
+            blockNumber: deployed.blockNumber,
+            transactionHash: deployed.transactionHash,
+          },
+          () => [
+            `registry   ${deployed.address}`,
+            `block      ${deployed.blockNumber} (transaction ${deployed.transactionHash})`,
+            'set evmRegistry (MARQUE_EVM_REGISTRY) to it, with evmNetwork and evmRpcUrl',
+          ],
+        )
       }),
     )
 }
