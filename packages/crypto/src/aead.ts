@@ -4,7 +4,9 @@ import { CryptoError, CryptoErrorCode } from './errors.js'
 
 /** ChaCha20-Poly1305 key, nonce and tag sizes (RFC 8439 §2.8). */
 export const AEAD_KEY_LENGTH = 32
+/** The ChaCha20-Poly1305 nonce size in bytes (RFC 8439 §2.8). */
 export const AEAD_NONCE_LENGTH = 12
+/** The size in bytes of the Poly1305 tag that ends every ciphertext (RFC 8439 §2.8). */
 export const AEAD_TAG_LENGTH = 16
 const EMPTY = /* @__PURE__ */ new Uint8Array(0)
 

@@ -4,8 +4,11 @@ import { CryptoError, CryptoErrorCode } from './errors.js'
 import { isEd25519Point, isNonCanonicalFieldElement, isSmallOrderEd25519 } from './points.js'
 import { randomBytes } from './random.js'
 
+/** The size of an Ed25519 public key in bytes (RFC 8032 §5.1.5). */
 export const ED25519_PUBLIC_KEY_LENGTH = 32
+/** The size of an Ed25519 seed, the private key, in bytes (RFC 8032 §5.1.5). */
 export const ED25519_SEED_LENGTH = 32
+/** The size of an Ed25519 signature in bytes: R then S, 32 bytes each (RFC 8032 §5.1.6). */
 export const ED25519_SIGNATURE_LENGTH = 64
 
 /** L, the order of the prime-order subgroup, little-endian (RFC 8032 §5.1). */

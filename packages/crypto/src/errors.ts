@@ -12,13 +12,21 @@ export interface MarqueErrorOptions {
   hint?: string
 }
 
+/**
+ * The base class of every error Marque throws: each package throws its own subclass
+ * ({@link CryptoError}, `LedgerError`, …). Branch on `code`, not on the message.
+ */
 export class MarqueError extends Error {
+  /** `MarqueError`; each subclass sets its own class name. */
   override name = 'MarqueError'
   /** A stable, machine-readable code such as `CRYPTO_INVALID_LENGTH`. */
   readonly code: string
+  /** More context on what was wrong (never secret material); undefined when there is none. */
   readonly details: string | undefined
+  /** How to fix it; undefined when there is no advice to give. */
   readonly hint: string | undefined
 
+  /** An error with a stable `code`, a short `message`, and the cause, details and hint of `options`. */
   constructor(code: string, message: string, options: MarqueErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
@@ -59,8 +67,10 @@ export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorC
 
 /** Thrown by the crypto package; `code` is one of {@link CryptoErrorCode}. */
 export class CryptoError extends MarqueError {
+  /** `CryptoError`. */
   override name = 'CryptoError'
   declare readonly code: CryptoErrorCode
+  /** A crypto error with one of the {@link CryptoErrorCode} codes. */
   constructor(code: CryptoErrorCode, message: string, options?: MarqueErrorOptions) {
     super(code, message, options)
   }

@@ -8,14 +8,22 @@ import { assertPublicKey, type KeyType, keyTypeOf } from './multikey.js'
 
 /** An Octet Key Pair JWK (RFC 8037 §2). */
 export interface OkpJwk {
+  /** The key type: always `OKP` (RFC 8037 §2). */
   kty: 'OKP'
+  /** The curve: `Ed25519` or `X25519` (RFC 8037 §2). */
   crv: KeyType
   /** base64url of the public key, no padding. */
   x: string
   /** base64url of the private key, only in an exported private JWK. */
   d?: string
+  /** A key id (RFC 7517 §4.5); this package never sets it and {@link importJwk} ignores it. */
   kid?: string
+  /**
+   * The algorithm the key is for (RFC 7517 §4.4); this package never sets it. When present on
+   * an Ed25519 key, {@link importJwk} accepts only `EdDSA` or `Ed25519`.
+   */
   alg?: string
+  /** The intended use, `sig` or `enc` (RFC 7517 §4.2); this package neither sets nor checks it. */
   use?: string
 }
 
@@ -90,8 +98,11 @@ export function privateKeyToJwk(
   return { ...jwk, d: base64urlEncode(secretKey) }
 }
 
+/** A key read from a JWK by {@link importJwk}. */
 export interface ImportedJwk {
+  /** The curve the JWK names in `crv`. */
   crv: KeyType
+  /** The 32-byte public key from `x`, checked to be acceptable for `crv`. */
   publicKey: Uint8Array
   /** Present when the JWK carried `d`. */
   secretKey?: Uint8Array

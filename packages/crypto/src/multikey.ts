@@ -8,7 +8,12 @@ import { assertX25519PublicKey } from './x25519.js'
 export type KeyType = 'Ed25519' | 'X25519'
 
 /** Multicodec codes (https://github.com/multiformats/multicodec, table.csv: ed25519-pub, x25519-pub). */
-export const MULTICODEC = { Ed25519: 0xed, X25519: 0xec } as const
+export const MULTICODEC = {
+  /** `ed25519-pub`: an Ed25519 public key. */
+  Ed25519: 0xed,
+  /** `x25519-pub`: an X25519 public key. */
+  X25519: 0xec,
+} as const
 
 /** The unsigned-varint encodings of the codes above: 0xed → ed 01, 0xec → ec 01. */
 const PREFIX: Record<KeyType, readonly [number, number]> = { Ed25519: [0xed, 0x01], X25519: [0xec, 0x01] }
@@ -50,8 +55,11 @@ export function encodeMultikey(publicKey: Uint8Array, type: KeyType): string {
   return base58btc.encode(concatBytes(Uint8Array.from(PREFIX[type]), publicKey))
 }
 
+/** A public key read from its Multikey form by {@link decodeMultikey}. */
 export interface DecodedMultikey {
+  /** The key type its multicodec prefix names. */
   type: KeyType
+  /** The raw 32-byte public key, already checked to be acceptable for `type`. */
   publicKey: Uint8Array
 }
 

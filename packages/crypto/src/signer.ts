@@ -20,14 +20,20 @@ export type SignatureAlgorithm = 'Ed25519'
 export type Signer = ((data: Uint8Array) => Promise<Uint8Array>) & {
   /** Names the key: a DID URL once the key is in a DID document, its multikey before. */
   readonly keyId: string
+  /** Always `Ed25519`, the one signature algorithm of suite 1. */
   readonly algorithm: SignatureAlgorithm
   /** The 32-byte Ed25519 public key (do not modify it). */
   readonly publicKey: Uint8Array
 }
 
+/** The parameters of {@link defineSigner}. */
 export interface DefineSignerParameters {
   /** Signs bytes and returns a 64-byte Ed25519 signature. */
   sign: (data: Uint8Array) => Promise<Uint8Array>
+  /**
+   * The 32-byte Ed25519 public key of the key `sign` uses. It is checked and copied; that it
+   * matches `sign` is not checked.
+   */
   publicKey: Uint8Array
   /** Defaults to the public key's multikey (`z6Mk…`). */
   keyId?: string
@@ -75,9 +81,11 @@ export function defineSigner(parameters: DefineSignerParameters): Signer {
   )
 }
 
+/** The parameters of {@link createSigner}. */
 export interface CreateSignerParameters {
   /** The 32-byte Ed25519 seed; it is copied and kept out of reach. */
   secretKey: Uint8Array
+  /** Names the key; must not be empty. Defaults to the public key's multikey (`z6Mk…`). */
   keyId?: string
 }
 
@@ -102,7 +110,9 @@ export async function createSigner(parameters: CreateSignerParameters): Promise<
   return signer
 }
 
+/** The parameters of {@link generateSigner}. */
 export interface GenerateSignerParameters {
+  /** Names the key; must not be empty. Defaults to the public key's multikey (`z6Mk…`). */
   keyId?: string
 }
 

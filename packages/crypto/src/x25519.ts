@@ -4,10 +4,14 @@ import { CryptoError, CryptoErrorCode } from './errors.js'
 import { isLowOrderX25519 } from './points.js'
 import { randomBytes } from './random.js'
 
+/** The size of an X25519 secret key, public key and shared secret in bytes (RFC 7748 §5). */
 export const X25519_KEY_LENGTH = 32
 
+/** An X25519 key pair, as {@link generateX25519KeyPair} makes it. */
 export interface X25519KeyPair {
+  /** The 32-byte public key, to send to the peer. */
   readonly publicKey: Uint8Array
+  /** The 32-byte secret key: random bytes, clamped when used (RFC 7748 §5). Keep it private. */
   readonly secretKey: Uint8Array
 }
 

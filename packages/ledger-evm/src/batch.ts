@@ -14,9 +14,28 @@ import { LedgerError, LedgerErrorCode, MAX_OPERATION_BYTES } from '@marque/ledge
 import { bytesToHex, concatBytes, type Hex, hexToBytes } from 'viem'
 import { LOCATOR_LENGTH } from './did-key.js'
 
+/**
+ * One record of a packed batch (docs/ledger-evm.md, "Batch encoding"): a genesis, which the
+ * registry files under the DID its locator and hash make, or an operation filed under the
+ * key given.
+ */
 export type BatchRecord =
-  | { readonly kind: 'genesis'; readonly locator: Uint8Array; readonly bytes: Uint8Array }
-  | { readonly kind: 'keyed'; readonly key: Hex; readonly bytes: Uint8Array }
+  | {
+      /** A genesis record: filed under `locator ‖ SHA-256(bytes)[0..16]`, computed on chain. */
+      readonly kind: 'genesis'
+      /** The 6-byte anchor locator that leads the DID's id. */
+      readonly locator: Uint8Array
+      /** The signed genesis operation, 1 to 4096 bytes. */
+      readonly bytes: Uint8Array
+    }
+  | {
+      /** A keyed record: filed under `key`. */
+      readonly kind: 'keyed'
+      /** The DID's 32-byte registry key, as {@link didKey} computes it. */
+      readonly key: Hex
+      /** The signed operation, 1 to 4096 bytes. */
+      readonly bytes: Uint8Array
+    }
 
 const KIND_GENESIS_LOCATOR = 1
 const KIND_GENESIS = 2

@@ -1,6 +1,7 @@
 // Gathers appends into transactions by size and time (docs/ledger-evm.md, "Batching"). An
 // append is never split: all of its operations go in one transaction, so it stays atomic.
 
+/** How {@link createEvmLedger} gathers appends into transactions (docs/ledger-evm.md, "Writing"). */
 export interface BatchParameters {
   /** Send once this many operations wait. Default 1000. */
   maxOperations?: number

@@ -13,22 +13,34 @@ import { registryAbi, registryBytecode } from './artifacts/registry.js'
 import { invalidParameter } from './errors.js'
 import { type RetryParameters, retryPolicy, withRetry } from './rpc.js'
 
+/** The parameters of {@link deployRegistry}. */
 export interface DeployRegistryParameters {
+  /** The node's JSON-RPC URL (http or https). Give this or `transport`. */
   rpcUrl?: string
+  /** A viem transport, used instead of `rpcUrl`. */
   transport?: Transport
   /** Signs the deployment and pays for it. */
   account: LocalAccount
   /** Fee settings; unset fields come from the node's estimates. */
   maxFeePerGas?: bigint
+  /**
+   * The EIP-1559 priority fee (tip), in wei per gas. Used only with `maxFeePerGas`: unless
+   * both are given, both come from the node's estimates.
+   */
   maxPriorityFeePerGas?: bigint
+  /** Retries of every node call; see {@link RetryParameters} for the defaults. */
   retry?: RetryParameters
   /** How long to wait for the deployment to be mined, in ms. Default 120 000. */
   timeoutMs?: number
 }
 
+/** What {@link deployRegistry} returns once the deployment is mined. */
 export interface DeployRegistryReturnType {
+  /** The new registry's address, to give {@link createEvmLedger} as `address`. */
   readonly address: Address
+  /** The number of the block that mined the deployment: the registry's `deployedAt`. */
   readonly blockNumber: bigint
+  /** The hash of the deployment transaction. */
   readonly transactionHash: Hex
 }
 

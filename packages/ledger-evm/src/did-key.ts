@@ -12,6 +12,7 @@ export const ID_LENGTH = LOCATOR_LENGTH + DIGEST_LENGTH
 
 const PREFIX = 'did:marque:'
 
+/** Where the registry files a DID's operations, as {@link didKey} computes it. */
 export interface DidKey {
   /** The key as the registry's `Anchored` event names it. */
   readonly key: Hex

@@ -23,15 +23,21 @@ import { classify, type RetryParameters, retryPolicy, withRetry } from './rpc.js
 export interface IndexedOperation {
   /** The registry key of its DID. */
   readonly key: Hex
+  /** The operation's bytes, as the `Anchored` log carries them. */
   readonly bytes: Uint8Array
+  /** Its ledger position: block number × 2^20 + log index (see {@link positionOf}). */
   readonly position: number
+  /** Its block's timestamp, in whole seconds since the Unix epoch. */
   readonly time: number
+  /** The hash of the transaction that anchored it. */
   readonly anchorId: string
 }
 
 /** A synced block: the index holds every operation up to and including it. */
 export interface IndexCheckpoint {
+  /** The synced block's number. */
   readonly block: bigint
+  /** The block's hash when it was synced: another hash at that number later means a reorg. */
   readonly hash: Hex
 }
 
@@ -50,8 +56,11 @@ export interface EvmIndexStore {
   operations(key: Hex): Promise<readonly IndexedOperation[]>
 }
 
+/** The parameters of {@link createEvmIndex}. */
 export interface CreateEvmIndexParameters {
+  /** The node's JSON-RPC URL (http or https). Give this or `transport`. */
   rpcUrl?: string
+  /** A viem transport, used instead of `rpcUrl`. */
   transport?: Transport
   /** The MarqueRegistry's address. */
   address: Address
@@ -65,9 +74,14 @@ export interface CreateEvmIndexParameters {
   maxBlockRange?: number
   /** A read syncs first when the last sync is older than this, in ms. Default 1000. */
   maxAgeMs?: number
+  /** Retries of every node call; see {@link RetryParameters} for the defaults. */
   retry?: RetryParameters
 }
 
+/**
+ * A local index of one registry's operations, made by {@link createEvmIndex}. Give it to
+ * {@link createEvmLedger} as `index` and the ledger's reads come from it.
+ */
 export interface EvmIndex {
   /** Reads new blocks up to the confirmed head; returns the block reached. */
   sync(signal?: AbortSignal): Promise<IndexCheckpoint | undefined>

@@ -38,6 +38,7 @@ import { describe, type RetryParameters, retryPolicy, withRetry } from './rpc.js
 import { createSealing, type Sealing } from './seal.js'
 import { anchorCalldata, createSender, type FeeParameters, type GasParameters, type Sent } from './send.js'
 
+/** The parameters of {@link createEvmLedger}. */
 export interface CreateEvmLedgerParameters {
   /** The node's JSON-RPC URL (http or https). Give this or `transport`. */
   rpcUrl?: string
@@ -78,6 +79,7 @@ export interface CreateEvmLedgerParameters {
   index?: EvmIndex
 }
 
+/** How reads go through RPC endpoints that limit what they serve (docs/ledger-evm.md, "Reading"). */
 export interface ReadParameters {
   /**
    * The widest block range the node serves in one eth_getLogs (public endpoints often
@@ -91,7 +93,9 @@ export interface ReadParameters {
 
 /** A Ledger on an EVM chain, with what only a chain needs besides. */
 export interface EvmLedger extends Ledger, Sealing {
+  /** The chain's id (EIP-155), as the node gave it when the ledger connected. */
   readonly chainId: number
+  /** The registry's address, checksummed (EIP-55). */
   readonly address: Address
   /** The account that signs anchor transactions, if any. */
   readonly account: Address | undefined

@@ -24,6 +24,11 @@ export function positionOf(blockNumber: bigint | number, logIndex: number): numb
 }
 
 /** The block number and log index a position stands for. */
-export function fromPosition(position: number): { blockNumber: number; logIndex: number } {
+export function fromPosition(position: number): {
+  /** The number of the block that holds the log. */
+  blockNumber: number
+  /** The log's index in that block. */
+  logIndex: number
+} {
   return { blockNumber: Math.floor(position / LOG_INDEX_LIMIT), logIndex: position % LOG_INDEX_LIMIT }
 }

@@ -5,6 +5,10 @@ import { LedgerError, LedgerErrorCode } from '@marque/ledger'
 import { BaseError, HttpRequestError, RpcRequestError } from 'viem'
 import { invalidParameter } from './errors.js'
 
+/**
+ * How calls to the node are retried: with exponential backoff and jitter, and only for what
+ * a retry can fix (the node down or busy, a rate limit).
+ */
 export interface RetryParameters {
   /** Tries in all, the first included. Default 4. */
   attempts?: number

@@ -22,6 +22,7 @@ import { positionOf } from './position.js'
 import { describe, type RetryPolicy, withRetry } from './rpc.js'
 import type { Sender } from './send.js'
 
+/** The parameters of {@link EvmLedger.seal}. */
 export interface SealParameters {
   /** The DID to deactivate for good. */
   did: string
@@ -36,15 +37,22 @@ export interface SealParameters {
   signature?: Hex
 }
 
+/** The parameters of {@link EvmLedger.setSealer}. */
 export interface SetSealerParameters {
+  /** The DID whose right to seal changes hands. */
   did: string
   /** The account that may seal `did` from now on. */
   sealer: Address
+  /**
+   * Its signed genesis operation, which names the anchor account; may be left out once a
+   * sealer was set on chain.
+   */
   genesis?: Uint8Array
   /** The current sealer's EIP-712 signature (see `signSetSealerRequest`), when relayed. */
   signature?: Hex
 }
 
+/** What {@link EvmLedger.sealerOf} returns: who may seal a DID, and whether it is sealed. */
 export interface SealerOfReturnType {
   /** The sealer set on chain; undefined while the genesis's anchor account is the sealer. */
   readonly sealer: Address | undefined
@@ -66,7 +74,12 @@ export interface Sealing {
    * Hands the right to seal the DID to another account.
    * @throws LedgerError as {@link Sealing.seal}.
    */
-  setSealer(parameters: SetSealerParameters): Promise<{ anchorId: string; time: number }>
+  setSealer(parameters: SetSealerParameters): Promise<{
+    /** The hash of the transaction that changed the sealer. */
+    anchorId: string
+    /** Its block's timestamp, in whole seconds since the Unix epoch. */
+    time: number
+  }>
   /** @throws LedgerError `LEDGER_UNAVAILABLE`. */
   sealerOf(did: string): Promise<SealerOfReturnType>
 }
@@ -216,11 +229,16 @@ function bytesOf(value: unknown, name: string): Uint8Array {
   return value
 }
 
+/**
+ * The parameters of {@link signSealRequest}; {@link sealRequestTypedData} takes them without
+ * `account`.
+ */
 export interface SealRequestParameters {
   /** The sealer's account. */
   account: LocalAccount
   /** The chain and registry the request is for: it is valid on no other. */
   chainId: number
+  /** The registry's address (`EvmLedger.address`). */
   registry: Address
   /** The DID's registry key (`EvmLedger.keyOf(did)`). */
   key: Hex
@@ -231,15 +249,35 @@ export interface SealRequestParameters {
 /** The EIP-712 typed data a sealer signs so that another account may submit its seal. */
 export function sealRequestTypedData(parameters: Omit<SealRequestParameters, 'account'>) {
   return {
+    /** The registry's EIP-712 domain on its chain. */
     domain: eip712Domain(parameters.chainId, parameters.registry),
+    /** The one struct signed: `Seal(bytes32 did,bytes32 operation)`. */
     types: {
+      /** The members of `Seal`, in order. */
       Seal: [
-        { name: 'did', type: 'bytes32' },
-        { name: 'operation', type: 'bytes32' },
+        {
+          /** `did`: the DID's registry key. */
+          name: 'did',
+          /** A 32-byte word. */
+          type: 'bytes32',
+        },
+        {
+          /** `operation`: the keccak256 of the deactivate operation. */
+          name: 'operation',
+          /** A 32-byte word. */
+          type: 'bytes32',
+        },
       ],
     },
+    /** The struct signed: `Seal`. */
     primaryType: 'Seal',
-    message: { did: parameters.key, operation: keccak256(parameters.operation) },
+    /** The values signed. */
+    message: {
+      /** The DID's registry key. */
+      did: parameters.key,
+      /** The keccak256 of the deactivate operation's bytes. */
+      operation: keccak256(parameters.operation),
+    },
   } as const
 }
 
@@ -248,10 +286,18 @@ export function signSealRequest(parameters: SealRequestParameters): Promise<Hex>
   return parameters.account.signTypedData(sealRequestTypedData(parameters))
 }
 
+/**
+ * The parameters of {@link signSetSealerRequest}; {@link setSealerRequestTypedData} takes
+ * them without `account`.
+ */
 export interface SetSealerRequestParameters {
+  /** The current sealer's account. */
   account: LocalAccount
+  /** The chain the request is for (`EvmLedger.chainId`): it is valid on no other. */
   chainId: number
+  /** The registry's address (`EvmLedger.address`): the request is valid at no other. */
   registry: Address
+  /** The DID's registry key (`EvmLedger.keyOf(did)`). */
   key: Hex
   /** The new sealer. */
   sealer: Address
@@ -262,16 +308,43 @@ export interface SetSealerRequestParameters {
 /** The EIP-712 typed data the current sealer signs to hand its right on through a relayer. */
 export function setSealerRequestTypedData(parameters: Omit<SetSealerRequestParameters, 'account'>) {
   return {
+    /** The registry's EIP-712 domain on its chain. */
     domain: eip712Domain(parameters.chainId, parameters.registry),
+    /** The one struct signed: `SetSealer(bytes32 did,address sealer,uint256 nonce)`. */
     types: {
+      /** The members of `SetSealer`, in order. */
       SetSealer: [
-        { name: 'did', type: 'bytes32' },
-        { name: 'sealer', type: 'address' },
-        { name: 'nonce', type: 'uint256' },
+        {
+          /** `did`: the DID's registry key. */
+          name: 'did',
+          /** A 32-byte word. */
+          type: 'bytes32',
+        },
+        {
+          /** `sealer`: the new sealer. */
+          name: 'sealer',
+          /** A 20-byte account address. */
+          type: 'address',
+        },
+        {
+          /** `nonce`: the DID's current nonce, so the signature works once. */
+          name: 'nonce',
+          /** An unsigned 256-bit integer. */
+          type: 'uint256',
+        },
       ],
     },
+    /** The struct signed: `SetSealer`. */
     primaryType: 'SetSealer',
-    message: { did: parameters.key, sealer: parameters.sealer, nonce: parameters.nonce },
+    /** The values signed. */
+    message: {
+      /** The DID's registry key. */
+      did: parameters.key,
+      /** The new sealer. */
+      sealer: parameters.sealer,
+      /** The DID's current nonce (`sealerOf(did).nonce`). */
+      nonce: parameters.nonce,
+    },
   } as const
 }
 
@@ -281,5 +354,14 @@ export function signSetSealerRequest(parameters: SetSealerRequestParameters): Pr
 }
 
 function eip712Domain(chainId: number, registry: Address) {
-  return { name: 'MarqueRegistry', version: '1', chainId, verifyingContract: getAddress(registry) } as const
+  return {
+    /** `MarqueRegistry`, the registry's EIP-712 name. */
+    name: 'MarqueRegistry',
+    /** `1`, the version of the registry's signing domain. */
+    version: '1',
+    /** The chain the signature is valid on (EIP-155). */
+    chainId,
+    /** The registry's address, checksummed (EIP-55): the signature is valid at no other. */
+    verifyingContract: getAddress(registry),
+  } as const
 }

@@ -24,10 +24,15 @@ const ENTRY_TAG = /* @__PURE__ */ utf8('marque-ledger/v1/entry\0')
 
 /** The fields of one anchored entry that its hash covers. */
 export interface ChainEntry {
+  /** Its position in ledger order, 1 for the first entry; hashed as a u64. */
   readonly position: number
+  /** Its anchor time, whole seconds since the Unix epoch; hashed as a u64. */
   readonly time: number
+  /** The anchor that carried it (`sqlite:<batch>` in the SQLite ledger); hashed as UTF-8. */
   readonly anchorId: string
+  /** The DID the operation belongs to, in full; hashed as UTF-8. */
   readonly did: string
+  /** The operation's bytes, exactly as anchored. */
   readonly bytes: Uint8Array
 }
 

@@ -25,12 +25,18 @@ import {
   MAX_OPERATION_BYTES,
 } from './types.js'
 
+/** What a {@link LedgerComplianceFactory} makes for one test. */
 export interface LedgerComplianceFactoryReturnType {
+  /** The ledger under test; the test closes it when it ends, pass or fail. */
   ledger: Ledger
   /** Releases what the factory made (temporary files, a node); called after `ledger.close()`. */
   cleanup?(): Promise<void>
 }
 
+/**
+ * Makes the ledger one compliance test runs against, and how to clean up after it. Called
+ * once per test.
+ */
 export type LedgerComplianceFactory = () => Promise<LedgerComplianceFactoryReturnType>
 
 /** Sizes a slow ledger (one that mines a block per append) may reduce. */

@@ -1,5 +1,6 @@
 import { MarqueError, type MarqueErrorOptions } from '@marque/crypto'
 
+/** Every code a ledger throws: the memory, SQLite and EVM ledgers share them. */
 export const LedgerErrorCode = {
   /** An operation's DID or bytes are malformed or too large. */
   InvalidOperation: 'LEDGER_INVALID_OPERATION',
@@ -23,8 +24,10 @@ export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorC
 
 /** Thrown by every ledger; `code` is one of {@link LedgerErrorCode}. */
 export class LedgerError extends MarqueError {
+  /** `LedgerError`. */
   override name = 'LedgerError'
   declare readonly code: LedgerErrorCode
+  /** A ledger error with one of the {@link LedgerErrorCode} codes. */
   constructor(code: LedgerErrorCode, message: string, options?: MarqueErrorOptions) {
     super(code, message, options)
   }

@@ -2,6 +2,7 @@ import { LedgerError, LedgerErrorCode } from './errors.js'
 import type { AnchoredOperation, AppendResult, Ledger, LedgerOperation, ReadOptions } from './types.js'
 import { checkBatch, checkDid } from './validate.js'
 
+/** The parameters of {@link createMemoryLedger}. */
 export interface CreateMemoryLedgerParameters {
   /** The network served; `default` when omitted. */
   network?: string

@@ -30,6 +30,10 @@ export interface AnchoredOperation extends LedgerOperation {
 
 /** What {@link Ledger.append} returns once the batch is durable. */
 export interface AppendResult {
+  /**
+   * The anchor that carried the whole batch, which each of its operations reads back as its
+   * `anchorId`: `memory:<n>` or `sqlite:<n>` (the batch number), or a transaction hash (EVM).
+   */
   readonly anchorId: string
   /** Whole seconds since the Unix epoch. */
   readonly time: number
@@ -37,6 +41,7 @@ export interface AppendResult {
   readonly positions: readonly number[]
 }
 
+/** The options of {@link Ledger.read}. */
 export interface ReadOptions {
   /**
    * Cancels the read: a read whose signal is aborted rejects with `signal.reason`. A ledger
@@ -45,6 +50,12 @@ export interface ReadOptions {
   signal?: AbortSignal
 }
 
+/**
+ * A ledger: anchors signed did:marque operations in atomic batches and gives each DID's
+ * operations back in ledger order (docs/ledger.md). {@link createMemoryLedger} makes one in
+ * memory; `@marque/ledger/sqlite` and `@marque/ledger-evm` hold the others. Every
+ * implementation must pass the compliance suite of `@marque/ledger/compliance`.
+ */
 export interface Ledger {
   /** The network this ledger anchors: the DID's network segment (`default` when absent). */
   readonly network: string

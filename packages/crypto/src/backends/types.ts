@@ -23,7 +23,9 @@ export interface CryptoBackend {
   x25519PublicKey(secret: Uint8Array): Promise<Uint8Array>
   /** Raw X25519 output (RFC 7748 §5); may be all zero, the caller checks. */
   x25519(secret: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>
+  /** SHA-256 (FIPS 180-4) of `data`: 32 bytes. */
   sha256(data: Uint8Array): Uint8Array
+  /** HMAC-SHA-256 (RFC 2104) of `data` under `key`: 32 bytes. */
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array
   /** RFC 5869 HKDF-SHA-256. */
   hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array
@@ -36,7 +38,15 @@ export interface CryptoBackend {
     ciphertext: Uint8Array,
     aad: Uint8Array,
   ): Uint8Array | undefined
+  /**
+   * `length` bytes from the platform's secure random source; throws when there is none. The
+   * caller has already checked `length`.
+   */
   randomBytes(length: number): Uint8Array
 }
 
+/**
+ * The name of a backend: `node` (node:crypto, only under Node.js), `webcrypto`
+ * (globalThis.crypto.subtle, where it has Ed25519 and X25519) or `noble` (portable, everywhere).
+ */
 export type BackendName = 'node' | 'webcrypto' | 'noble'

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { LedgerError, LedgerErrorCode } from '@marque/ledger'
 
+/** The parameters of {@link startAnvil}. */
 export interface StartAnvilParameters {
   /** Extra command-line arguments (for example `['--block-time', '1']`). */
   args?: readonly string[]
@@ -15,9 +16,11 @@ export interface StartAnvilParameters {
   timeoutMs?: number
 }
 
+/** A running anvil node, from {@link startAnvil}. */
 export interface Anvil {
   /** `http://127.0.0.1:<port>` */
   readonly rpcUrl: string
+  /** The TCP port anvil listens on, on 127.0.0.1: a free one the system picked. */
   readonly port: number
   /** The node process's id. */
   readonly pid: number

@@ -11,12 +11,31 @@ export const SOLC_VERSION = '0.8.37+commit.f401782d'
  * opcodes so the same bytecode deploys on any EVM chain, old or new.
  */
 export const SOLC_SETTINGS = {
-  optimizer: { enabled: true, runs: 10_000 },
+  /** The optimizer: on, and tuned for code that runs often. */
+  optimizer: {
+    /** The optimizer runs. */
+    enabled: true,
+    /** How often each opcode is expected to run: 10,000 favours cheap calls over small code. */
+    runs: 10_000,
+  },
+  /** `paris`: no PUSH0 or later opcodes, so the bytecode deploys on any EVM chain. */
   evmVersion: 'paris',
-  metadata: { bytecodeHash: 'ipfs' },
-  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
+  /** What solc appends to the bytecode about its metadata. */
+  metadata: {
+    /** `ipfs`: the IPFS hash of the metadata, solc's default. */
+    bytecodeHash: 'ipfs',
+  },
+  /** What solc outputs. */
+  outputSelection: {
+    /** For every source file… */
+    '*': {
+      /** …and every contract in it: the ABI, the creation and the runtime bytecode. */
+      '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'],
+    },
+  },
 } as const
 
+/** The parameters of {@link compileSolidity}. */
 export interface CompileSolidityParameters {
   /** Source files by the path solc should know them under. */
   sources: Readonly<Record<string, string>>
@@ -26,7 +45,9 @@ export interface CompileSolidityParameters {
   contract: string
 }
 
+/** What {@link compileSolidity} returns: the contract's ABI and bytecode. */
 export interface CompileSolidityReturnType {
+  /** The contract's ABI, as solc gives it. */
   abi: Abi
   /** Creation bytecode. */
   bytecode: Hex

@@ -25,6 +25,7 @@ export function testDid(genesis: Uint8Array, locator: Uint8Array, network = 'def
   return network === 'default' ? `did:marque:${id}` : `did:marque:${network}:${id}`
 }
 
+/** The parameters of {@link testCreate}. */
 export interface TestCreateParameters {
   /** 6 bytes. Default: random. */
   locator?: Uint8Array
@@ -36,7 +37,12 @@ export interface TestCreateParameters {
  * A create (genesis) with one device key, an update key and a recovery commitment: 186
  * bytes, or 208 with an anchor account. Returns its DID too.
  */
-export function testCreate(parameters: TestCreateParameters = {}): { did: string; bytes: Uint8Array } {
+export function testCreate(parameters: TestCreateParameters = {}): {
+  /** The DID the genesis makes, on the default network. */
+  did: string
+  /** The genesis operation's bytes. */
+  bytes: Uint8Array
+} {
   const locator = parameters.locator ?? random(6)
   const account = parameters.anchorAccount
   const bytes = cat(

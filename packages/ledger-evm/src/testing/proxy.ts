@@ -4,13 +4,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
+/** The parameters of {@link startRpcProxy}. */
 export interface StartRpcProxyParameters {
   /** The node to forward to, e.g. anvil's `rpcUrl`. */
   target: string
   /** eth_getLogs over more blocks than this is refused, as public endpoints do. */
   maxLogsRange?: number
   /** At most `requests` calls in any `perMs` window; more get HTTP 429. */
-  rateLimit?: { requests: number; perMs: number }
+  rateLimit?: {
+    /** The calls allowed in one window; each call of a JSON-RPC batch counts. */
+    requests: number
+    /** The window's length, in milliseconds. */
+    perMs: number
+  }
   /** Milliseconds to hold each answer, as a distant endpoint would. Default 0. */
   latencyMs?: number
   /** Leave `blockTimestamp` out of eth_getLogs answers, as older nodes do. */
@@ -19,14 +25,19 @@ export interface StartRpcProxyParameters {
   onCall?: (call: RecordedCall, proxy: RpcProxy) => void
 }
 
+/** One JSON-RPC call the proxy received; each call of a batch is recorded on its own. */
 export interface RecordedCall {
+  /** The JSON-RPC method, for example `eth_getLogs`. */
   readonly method: string
+  /** The call's `params`, as sent. */
   readonly params: unknown
   /** What the proxy answered: forwarded, refused for its range, rate limited, or dropped. */
   outcome: 'forwarded' | 'range' | 'rate' | 'dropped' | undefined
 }
 
+/** A running proxy, from {@link startRpcProxy}. */
 export interface RpcProxy {
+  /** The proxy's URL, `http://127.0.0.1:<port>`: give it to the client in place of the node's. */
   readonly url: string
   /** Every call so far, in arrival order. */
   readonly calls: readonly RecordedCall[]

@@ -20,9 +20,13 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { deployRegistry } from '../deploy.js'
 import { type Anvil, type StartAnvilParameters, startAnvil } from './anvil.js'
 
+/** A ready chain from {@link startRegistryNode}: anvil, a funded account and a deployed registry. */
 export interface RegistryNode {
+  /** The anvil node underneath. */
   readonly anvil: Anvil
+  /** The node's JSON-RPC URL, `http://127.0.0.1:<port>`. */
   readonly rpcUrl: string
+  /** The chain id the node reports: anvil's 31337 unless `--chain-id` was passed. */
   readonly chainId: number
   /** The hardfork anvil runs (its default unless `--hardfork` was passed). */
   readonly hardfork: string
@@ -30,7 +34,9 @@ export interface RegistryNode {
   readonly test: TestClient<'anvil'>
   /** A funded account that deployed the registry. */
   readonly account: LocalAccount
+  /** The deployed registry's address. */
   readonly registry: Address
+  /** The number of the block that mined the deployment (the registry's `deployedAt`). */
   readonly deployedAt: bigint
   /** A new account holding 100 ether. */
   newAccount(): Promise<LocalAccount>

@@ -3,6 +3,7 @@
 // when it was issued. Calls issued together (before any of them answered) share a round.
 import { http, type Transport } from 'viem'
 
+/** Counts the sequential round trips made through its transport, from {@link countRoundTrips}. */
 export interface RoundTripCounter {
   /** Wraps this transport; give it to the client under test. */
   readonly transport: Transport
@@ -10,6 +11,7 @@ export interface RoundTripCounter {
   rounds(): number
   /** The methods called since the last reset, in the order issued. */
   methods(): string[]
+  /** Starts again: zero round trips, no methods. */
   reset(): void
 }
 

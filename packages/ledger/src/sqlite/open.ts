@@ -14,6 +14,7 @@ import { toLedgerError } from './errors.js'
 import { prepareSchema } from './schema.js'
 import type { AuditOptions, LedgerHead, OpenSqliteLedgerParameters, SqliteLedger } from './types.js'
 
+/** What {@link openSqliteLedger} resolves to: the open ledger. */
 export type OpenSqliteLedgerReturnType = SqliteLedger
 
 /** SQLite's page cache for the ledger's connection, in KiB: the DID index of 1M entries fits. */

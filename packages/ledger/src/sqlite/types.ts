@@ -12,6 +12,7 @@ import type { Ledger } from '../types.js'
  */
 export type SqliteDurability = 'full' | 'normal'
 
+/** The parameters of {@link openSqliteLedger}. */
 export interface OpenSqliteLedgerParameters {
   /** The ledger file. Created with its schema when it does not exist; its directory must. */
   path: string
@@ -70,14 +71,17 @@ export type AuditProblemReason =
   /** The chain does not hold the pinned hash at the pinned position: history rewritten. */
   | 'pin-mismatch'
 
+/** The first problem an audit found in the chain: where it is and what it is. */
 export interface AuditProblem {
   /** The first position found bad. */
   readonly position: number
+  /** What is wrong there; see {@link AuditProblemReason}. */
   readonly reason: AuditProblemReason
   /** What was found, in words. */
   readonly message: string
 }
 
+/** The options of {@link SqliteLedger.audit}. */
 export interface AuditOptions {
   /**
    * A head recorded earlier, outside this file (see docs/ledger.md, "Pinning the head"):
@@ -85,9 +89,14 @@ export interface AuditOptions {
    * position. Without a pin, a file whose whole chain was recomputed passes.
    */
   pin?: LedgerHead
+  /**
+   * Cancels the audit: it is checked before the audit starts and then every 10,000 entries,
+   * and an aborted audit rejects with `signal.reason`.
+   */
   signal?: AbortSignal
 }
 
+/** What {@link SqliteLedger.audit} found. */
 export interface LedgerAuditReport {
   /** True when every entry and the head check out (and the pin, when given). */
   readonly ok: boolean
@@ -105,6 +114,7 @@ export interface LedgerAuditReport {
 export interface SqliteLedger extends Ledger {
   /** The file. */
   readonly path: string
+  /** The durability it was opened with (`full` unless asked otherwise); see {@link SqliteDurability}. */
   readonly durability: SqliteDurability
   /**
    * Recomputes the whole hash chain from the file (one SHA-256 per entry) in its own read
