@@ -4,9 +4,23 @@ import { CliError, CliErrorCode } from './errors.js'
 
 /** Where the command reads and writes: injectable so tests run it in-process. */
 export interface Io {
-  stdout: { write(text: string): unknown; isTTY?: boolean }
-  stderr: { write(text: string): unknown; isTTY?: boolean }
+  /** Where results go; with `--json`, events and errors too (`process.stdout` for the command). */
+  stdout: {
+    /** Writes `text` as it is; callers end their lines with `\n`. */
+    write(text: string): unknown
+    /** True when it is a terminal. Not read: only stderr's decides on progress bars. */
+    isTTY?: boolean
+  }
+  /** Where progress bars, information and, without `--json`, events and errors go (`process.stderr`). */
+  stderr: {
+    /** Writes `text` as it is; callers end their lines with `\n`. */
+    write(text: string): unknown
+    /** True when it is a terminal: progress bars are drawn only then. */
+    isTTY?: boolean
+  }
+  /** The environment, read for `MARQUE_*` variables (`process.env` for the command). */
   env: Record<string, string | undefined>
+  /** The working directory, against which relative paths (options, configuration) are resolved. */
   cwd: string
   /** Aborted when the process is asked to stop (SIGINT, SIGTERM); long-running commands end then. */
   signal?: AbortSignal
@@ -36,6 +50,7 @@ export interface Config {
   evmRegistry?: string
 }
 
+/** The configuration's defaults, for the keys that have one; paths are relative to the working directory. */
 export const DEFAULT_CONFIG: Config = {
   ledger: 'marque.db',
   network: 'default',
@@ -46,15 +61,26 @@ export const DEFAULT_CONFIG: Config = {
 
 /** The options every command takes. */
 export interface GlobalOptions {
+  /** `--json`: results as JSON on stdout, events as JSON lines, errors as `{"error": …}` on stdout. */
   json?: boolean
+  /** `--debug`: an error's stack trace is printed on stderr too. */
   debug?: boolean
+  /**
+   * `-c, --config <file>`: the configuration file, relative to the working directory. Without
+   * it, `MARQUE_CONFIG`, else `marque.config.json` when it exists.
+   */
   config?: string
+  /** False with `--no-progress`: no progress bars. `undefined` counts as true. */
   progress?: boolean
 }
 
+/** What a command runs with: its I/O, the global options, the configuration, and output helpers. */
 export interface Context {
+  /** Where the command reads and writes. */
   io: Io
+  /** The global options given on the command line. */
   options: GlobalOptions
+  /** The configuration as {@link loadConfig} loads it: defaults, then the file, then the environment. */
   config: Config
   /** Resolves a path against the working directory. */
   path(p: string): string

@@ -11,6 +11,7 @@ import { type Context, createContext, type GlobalOptions, type Io } from './cont
 import { exitCodeOf } from './errors.js'
 import { ExitCode } from './exit.js'
 
+/** The `marque` command's version, as `marque --version` prints it. */
 export const VERSION = '0.1.0'
 
 /**

@@ -26,9 +26,20 @@ export const DEFAULT_REPLAY_WINDOW = 64
 
 /** What opening a frame produced. */
 export type ChannelEvent =
-  | { readonly type: 'data'; readonly data: Uint8Array }
-  | { readonly type: 'ready' }
-  | { readonly type: 'close' }
+  | {
+      /** A data frame. */
+      readonly type: 'data'
+      /** Its payload, authenticated and decrypted (possibly empty). */
+      readonly data: Uint8Array
+    }
+  | {
+      /** The responder's ready frame: the session is now confirmed to the initiator. */
+      readonly type: 'ready'
+    }
+  | {
+      /** The peer's authenticated close: the channel accepts and sends nothing more. */
+      readonly type: 'close'
+    }
 
 /** The sans-IO secure channel: frames in, events out; frames out for data, readiness and close. */
 export interface Channel {

@@ -7,13 +7,27 @@ import { HandshakeError, HandshakeErrorCode } from './errors.js'
  * revocation through status lists).
  */
 export interface CredentialVerifierService {
-  verifyCredential(jwt: string, options?: { expectedSubject?: string }): Promise<VerifiedCredential>
+  /**
+   * Verifies one compact JWT credential and returns what it says; throws to refuse.
+   * {@link verifyCredentialsWith} calls it once per credential the peer presents.
+   */
+  verifyCredential(
+    jwt: string,
+    options?: {
+      /** The DID the credential's subject must be: the peer's DID. */
+      expectedSubject?: string
+    },
+  ): Promise<VerifiedCredential>
 }
 
+/** Parameters of {@link verifyCredentialsWith}. */
 export interface VerifyCredentialsWithParameters {
   /** Verifies one credential against the trust policy; throws to refuse. */
   verifier: CredentialVerifierService
-  /** Types the peer must present, each at least once, e.g. `['DeviceIdentityCredential']`. */
+  /**
+   * Types the peer must present, each at least once, e.g. `['DeviceIdentityCredential']`.
+   * Default none: any credentials that verify, or none at all, are accepted.
+   */
   requiredTypes?: readonly string[]
 }
 

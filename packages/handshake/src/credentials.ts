@@ -39,6 +39,7 @@ export type CredentialVerifier = (
 
 /** A credential to present: a compact JWT, sent in full or, when the peer has seen it, by reference. */
 export interface OutgoingCredential {
+  /** The credential: a compact JWS of at most 4096 bytes whose subject is our DID. */
   readonly jwt: string
   /**
    * Send the credential's SHA-256 digest instead of the credential. A function is asked with
@@ -93,6 +94,7 @@ export function ownCredentials(credentials: unknown): OutgoingCredential[] {
   })
 }
 
+/** Parameters of {@link createCredentialCache}. */
 export interface CreateCredentialCacheParameters {
   /** The most credentials kept; the least recently used go first. Default 1024. */
   maxEntries?: number

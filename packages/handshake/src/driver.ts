@@ -9,12 +9,17 @@ import { type FrameTransport, transportClosed } from './transport.js'
 
 /** A completed handshake over a transport. */
 export interface Connection {
+  /** The authenticated peer: its DID, key, DID document and verified credentials; as `session.peer`. */
   readonly peer: Peer
+  /** The session: transcript hash, keying-material exporter, and the sans-IO channel under `channel`. */
   readonly session: Session
+  /** The secure channel over the transport: send and receive whole messages. */
   readonly channel: SecureChannel
 }
 
+/** Parameters of {@link runInitiator} and {@link runResponder}, besides the state machine. */
 export interface RunHandshakeParameters {
+  /** The transport to the peer; it is closed when the handshake fails. */
   transport: FrameTransport
   /** How long to wait for each message from the peer, in milliseconds. Default 10 000. */
   stepTimeoutMs?: number
@@ -28,7 +33,10 @@ export interface RunHandshakeParameters {
  *   refused; `HANDSHAKE_TIMEOUT`; `HANDSHAKE_TRANSPORT_CLOSED`.
  */
 export async function runInitiator(
-  parameters: RunHandshakeParameters & { initiator: Initiator },
+  parameters: RunHandshakeParameters & {
+    /** The initiator to run, from {@link createInitiator}; one handshake is started on it. */
+    initiator: Initiator
+  },
 ): Promise<Connection> {
   const { transport, initiator } = parameters
   const timeout = parameters.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
@@ -62,7 +70,10 @@ export async function runInitiator(
  * @throws HandshakeError as {@link runInitiator}.
  */
 export async function runResponder(
-  parameters: RunHandshakeParameters & { responder: Responder },
+  parameters: RunHandshakeParameters & {
+    /** The responder to run, from {@link createResponder}; it answers one handshake. */
+    responder: Responder
+  },
 ): Promise<Connection> {
   const { transport, responder } = parameters
   const timeout = parameters.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS

@@ -65,8 +65,15 @@ export type HandshakeErrorCode = (typeof HandshakeErrorCode)[keyof typeof Handsh
 
 /** Thrown by the handshake package; `code` is one of {@link HandshakeErrorCode}. */
 export class HandshakeError extends MarqueError {
+  /** Always `'HandshakeError'`. */
   override name = 'HandshakeError'
   declare readonly code: HandshakeErrorCode
+  /**
+   * An error with a stable `code` and a short `message` that says what went wrong.
+   * @param code One of {@link HandshakeErrorCode}.
+   * @param message What went wrong, short; never secret material.
+   * @param options The cause, details and hint.
+   */
   constructor(code: HandshakeErrorCode, message: string, options?: MarqueErrorOptions) {
     super(code, message, options)
   }

@@ -15,6 +15,7 @@ import { proveIdentity } from './prove.js'
 import { createSession, type Session } from './session.js'
 import { step } from './step.js'
 
+/** Parameters of {@link createInitiator}: the ones both roles accept. */
 export type CreateInitiatorParameters = HandshakeParameters
 
 /** The party that starts handshakes (a device). Each `start()` is a new, independent handshake. */
@@ -23,6 +24,7 @@ export interface Initiator {
   start(): Promise<InitiatorStarted>
 }
 
+/** What {@link Initiator.start} returns: message 1 and the step that takes message 2. */
 export interface InitiatorStarted {
   /** Send this to the responder. */
   readonly message1: Uint8Array
@@ -30,6 +32,7 @@ export interface InitiatorStarted {
   readonly next: AwaitingMessage2
 }
 
+/** An initiator that has sent message 1 and waits for the responder's message 2. */
 export interface AwaitingMessage2 {
   /**
    * Takes message 2: authenticates the responder and returns message 3 and the session.
@@ -40,9 +43,11 @@ export interface AwaitingMessage2 {
   receive2(message2: Uint8Array): Promise<InitiatorFinished>
 }
 
+/** What {@link AwaitingMessage2.receive2} returns: message 3 and the initiator's session. */
 export interface InitiatorFinished {
   /** Send this to the responder. */
   readonly message3: Uint8Array
+  /** The session with the authenticated responder, unconfirmed until a frame from it opens. */
   readonly session: Session
 }
 

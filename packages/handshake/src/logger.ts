@@ -4,7 +4,9 @@
  * key ids, error codes, lengths), never keys, secrets or plaintext.
  */
 export interface Logger {
+  /** Progress of a handshake, e.g. `handshake complete` with the role and the peer's DID. */
   debug(message: string, fields?: Readonly<Record<string, unknown>>): void
+  /** A handshake step failed: the step, the error code, the reason and details, and our own DID. */
   warn(message: string, fields?: Readonly<Record<string, unknown>>): void
 }
 

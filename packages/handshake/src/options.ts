@@ -40,7 +40,9 @@ export interface PeerPolicy {
 
 /** What both roles accept. */
 export interface HandshakeParameters {
+  /** Our DID, the signer that proves it, and the credentials we present. */
   identity: HandshakeIdentity
+  /** How the peer's DID and credentials are checked. */
   policy: PeerPolicy
   /** The peer we mean to reach; any other fails with `HANDSHAKE_PEER_MISMATCH`. */
   expectedPeer?: string
@@ -54,6 +56,10 @@ export interface HandshakeParameters {
   stepTimeoutMs?: number
   /** The largest message 2 or 3 accepted, in bytes. Default 8192. */
   maxMessageLength?: number
+  /**
+   * Where the specific reason for a failure is logged (never sent to the peer). Default
+   * `silentLogger`, which drops everything.
+   */
   logger?: Logger
   /** Secure channel settings. */
   channel?: ChannelParameters

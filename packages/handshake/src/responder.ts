@@ -16,6 +16,7 @@ import { proveIdentity } from './prove.js'
 import { createSession, type Session } from './session.js'
 import { step } from './step.js'
 
+/** Parameters of {@link createResponder}: the ones both roles accept. */
 export type CreateResponderParameters = HandshakeParameters
 
 /** The party that answers handshakes (a gateway). Each `receive1()` is a new, independent handshake. */
@@ -30,6 +31,7 @@ export interface Responder {
   receive1(message1: Uint8Array): Promise<ResponderAnswered>
 }
 
+/** What {@link Responder.receive1} returns: message 2 and the step that takes message 3. */
 export interface ResponderAnswered {
   /** Send this to the initiator. */
   readonly message2: Uint8Array
@@ -37,6 +39,7 @@ export interface ResponderAnswered {
   readonly next: AwaitingMessage3
 }
 
+/** A responder that has sent message 2 and waits for the initiator's message 3. */
 export interface AwaitingMessage3 {
   /**
    * Takes message 3: authenticates the initiator and returns the session and the ready
@@ -46,7 +49,9 @@ export interface AwaitingMessage3 {
   receive3(message3: Uint8Array): Promise<ResponderFinished>
 }
 
+/** What {@link AwaitingMessage3.receive3} returns: the responder's session and its ready frame. */
 export interface ResponderFinished {
+  /** The session with the authenticated initiator; confirmed on this side. */
   readonly session: Session
   /** The channel's first frame; send it to the initiator. */
   readonly ready: Uint8Array

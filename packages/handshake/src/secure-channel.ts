@@ -21,6 +21,10 @@ export interface SecureChannel extends AsyncIterable<Uint8Array> {
   close(): void
   /** The largest message `send` takes. */
   readonly maxMessageLength: number
+  /**
+   * True once the channel is closed: by `close`, by the peer's authenticated close, or after a
+   * failed frame or transport.
+   */
   readonly closed: boolean
 }
 

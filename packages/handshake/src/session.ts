@@ -10,6 +10,7 @@ export interface Peer {
   readonly did: string
   /** The DID URL of the key the peer signed with. */
   readonly keyId: string
+  /** The peer's Ed25519 public key (32 bytes) that verified its signature, from its DID document. */
   readonly publicKey: Uint8Array
   /** The peer's DID document as resolved during the handshake. */
   readonly document: DIDDocument
@@ -29,10 +30,13 @@ export interface ChannelParameters {
 
 /** The outcome of a handshake: who the peer is, and the channel to talk to it. */
 export interface Session {
+  /** Our role in the handshake that made this session. */
   readonly role: 'initiator' | 'responder'
+  /** The authenticated peer. */
   readonly peer: Peer
   /** TH_4, the hash of the whole handshake: the same on both sides, unique to this session. */
   readonly transcriptHash: Uint8Array
+  /** The sans-IO secure channel under the session's keys (docs/handshake.md §7). */
   readonly channel: Channel
   /**
    * Keying material bound to this session for an application's own use (`label` keeps uses

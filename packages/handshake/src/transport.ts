@@ -30,11 +30,22 @@ export class FrameQueue {
   #error: unknown
   #paused = false
 
+  /**
+   * An empty queue, open for frames.
+   * @param onPressure Called with `true` when the queue holds `highWater` frames (pause
+   *   reading), and with `false` once `receive()` has drained it below half (resume). Default:
+   *   does nothing.
+   * @param highWater How many buffered frames make the queue ask for a pause. Default 16.
+   */
   constructor(
     private readonly onPressure: (paused: boolean) => void = () => {},
     private readonly highWater = 16,
   ) {}
 
+  /**
+   * Adds a frame received by the platform: it goes straight to a waiting `receive()`, else
+   * into the buffer. Frames pushed after `end` are dropped.
+   */
   push(frame: Uint8Array): void {
     if (this.#ended) return
     const waiter = this.#waiter
@@ -63,6 +74,13 @@ export class FrameQueue {
     }
   }
 
+  /**
+   * The next frame: a buffered one at once, else the next pushed. Once the queue has ended and
+   * its buffer is empty, `undefined` after a clean end, or a rejection with the error it
+   * ended with.
+   * @throws HandshakeError `HANDSHAKE_INVALID_ARGUMENT` (as a rejection) when another
+   *   `receive()` is still waiting.
+   */
   receive(): Promise<Uint8Array | undefined> {
     const frame = this.#frames.shift()
     if (frame !== undefined) {

@@ -20,8 +20,17 @@ const MAX_ANCHORS = 32
 const MAX_TEXT = 16 * 1024
 
 /** A key held in the bundle, or a reference to one held by a secure element or HSM. */
-export type BundleKey = { secretKey: Uint8Array } | { reference: string }
+export type BundleKey =
+  | {
+      /** The secret key itself, 32 bytes: an Ed25519 seed (RFC 8032) or an X25519 scalar (RFC 7748). */
+      secretKey: Uint8Array
+    }
+  | {
+      /** Where a secure element or HSM holds the key, e.g. `se050:slot/3` or `pkcs11:…`. */
+      reference: string
+    }
 
+/** A DID the device trusts, with its public key pinned or to be resolved. */
 export interface TrustAnchor {
   /** The DID trusted (a manufacturer, an operator). */
   did: string
@@ -29,6 +38,7 @@ export interface TrustAnchor {
   publicKey?: Uint8Array
 }
 
+/** A provisioning bundle's content: what {@link encodeBundle} takes and {@link decodeBundle} returns. */
 export interface ProvisioningBundle {
   /** The device's DID. */
   did: string
@@ -46,18 +56,44 @@ export interface ProvisioningBundle {
   network?: string
 }
 
+/** Every code {@link encodeBundle} and {@link decodeBundle} throw (docs/provisioning.md). */
 export const BundleErrorCode = {
+  /**
+   * Not CBOR, not deterministic CBOR (RFC 8949 §4.2.1), not a bundle, an unknown field, or a
+   * field of the wrong type or length; when encoding, a text or list field out of range.
+   */
   Malformed: 'BUNDLE_MALFORMED',
+  /** The file is over {@link MAX_BUNDLE_BYTES} (checked before parsing), or an encoded bundle would be. */
   TooLarge: 'BUNDLE_TOO_LARGE',
+  /** The bundle's version is not 1, the only one this reader knows. */
   UnsupportedVersion: 'BUNDLE_UNSUPPORTED_VERSION',
+  /** The digest does not match the body: the file was damaged. */
   Corrupted: 'BUNDLE_CORRUPTED',
 } as const
 export type BundleErrorCode = (typeof BundleErrorCode)[keyof typeof BundleErrorCode]
 
+/** Thrown by {@link encodeBundle} and {@link decodeBundle}; `code` is one of {@link BundleErrorCode}. */
 export class BundleError extends MarqueError {
+  /** Always `'BundleError'`. */
   override name = 'BundleError'
   declare readonly code: BundleErrorCode
-  constructor(code: BundleErrorCode, message: string, options?: { cause?: unknown; details?: string }) {
+  /**
+   * An error with a stable `code` and a short `message`; its hint is always to write the
+   * bundle again with `marque provision`.
+   * @param code One of {@link BundleErrorCode}.
+   * @param message What went wrong; never key material.
+   * @param options The cause and details.
+   */
+  constructor(
+    code: BundleErrorCode,
+    message: string,
+    options?: {
+      /** The underlying error, if any (a CBOR decoding error). */
+      cause?: unknown
+      /** More context on what was wrong (never key material). */
+      details?: string
+    },
+  ) {
     super(code, message, { ...options, hint: 'write the bundle again with `marque provision`' })
   }
 }

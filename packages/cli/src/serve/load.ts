@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http'
 import { percentile } from './percentile.js'
 
+/** Parameters of {@link loadTest}. */
 export interface LoadTestParameters {
   /** Full URLs to request, cycled through. Only loopback hosts are allowed. */
   urls: readonly string[]
@@ -8,14 +9,21 @@ export interface LoadTestParameters {
   requests: number
   /** How many in flight at once. */
   concurrency: number
+  /** Headers sent with every request, e.g. `{ accept: 'application/did+json' }`. Default none. */
   headers?: Record<string, string>
 }
 
+/** What {@link loadTest} measured. */
 export interface LoadTestResult {
+  /** Responses received, whatever their status: every request made (a failed one fails the test). */
   requests: number
+  /** Wall-clock time of the whole test, in seconds. */
   seconds: number
+  /** `requests` divided by `seconds`. */
   requestsPerSecond: number
+  /** The median latency of a request, in milliseconds, by nearest rank; `NaN` without requests. */
   p50Ms: number
+  /** The 99th-percentile latency of a request, in milliseconds, by nearest rank; `NaN` without requests. */
   p99Ms: number
   /** Count of responses per HTTP status. */
   statuses: Record<number, number>

@@ -6,6 +6,10 @@ import type { DIDResolutionResult, Resolvable } from 'did-resolver'
 import { negotiate } from './negotiate.js'
 import { statusOf } from './status.js'
 
+/**
+ * How {@link createResolverService} accepts signed operations at `POST /1.0/operations`
+ * (a body `{ "operations": [{ "did", "operation": <base64url> }] }`).
+ */
 export interface SubmitOptions {
   /** The ledger that anchors submitted operations. */
   ledger: Ledger
@@ -18,7 +22,9 @@ export interface SubmitOptions {
   check?: (operations: readonly LedgerOperation[]) => Promise<void>
 }
 
+/** Parameters of {@link createResolverService}. */
 export interface ResolverServiceParameters {
+  /** Resolves each DID asked for at `GET /1.0/identifiers/{did}` (a did-resolver `Resolvable`). */
   resolver: Resolvable
   /** Enables `POST /1.0/operations`. */
   submit?: SubmitOptions
@@ -34,7 +40,9 @@ export interface ResolverServiceParameters {
   log?: (line: string) => void
 }
 
+/** The DID resolution service, from {@link createResolverService}. */
 export interface ResolverService {
+  /** The Node.js HTTP server, with its limits set; it listens only after `listen`. */
   readonly server: Server
   /** Starts listening; resolves with the bound address. */
   listen(port: number, host?: string): Promise<AddressInfo>

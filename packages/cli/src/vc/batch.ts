@@ -39,9 +39,13 @@ export interface IssueBatchReturnType {
 
 /** One line of the output: the device, its credential, and its status index when it has one. */
 export interface IssuedLine {
+  /** The device's DID: the credential's subject. */
   did: string
+  /** The device's serial number, as its row gave it (the `serialNumber` claim). */
   serial: string
+  /** The credential, a compact JWS (`vc+jwt`, or VC-JWT 1.1 with `--format vc-jwt-1.1`). */
   credential: string
+  /** The credential's index in the issuer's status lists; absent when it has no status slot. */
   statusIndex?: number
 }
 

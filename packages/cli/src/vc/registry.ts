@@ -19,9 +19,16 @@ import type { Issuer } from './issuer.js'
  * Status List v1.0 §2.1).
  */
 export interface StatusRegistryFile {
+  /** Always `marque-status-registry`: what tells this file from other JSON. */
   format: 'marque-status-registry'
+  /** The version of this file format: 1. */
   version: 1
+  /** The DID of the issuer the registry belongs to; another issuer's commands refuse it. */
   issuer: string
+  /**
+   * The registry state of `@marque/credentials`: the list length and URLs, and the
+   * allocated, revoked and suspended bitstrings (base64url).
+   */
   state: StatusRegistryState
 }
 

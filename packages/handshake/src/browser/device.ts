@@ -5,10 +5,13 @@ import { createInitiator } from '../initiator.js'
 import type { HandshakeParameters } from '../options.js'
 import { FrameQueue, type FrameTransport, transportClosed } from '../transport.js'
 
+/** Parameters of {@link connect}: the handshake's, and the gateway's URL. */
 export interface ConnectParameters extends HandshakeParameters {
   /** The gateway's WebSocket URL (`ws://` or `wss://`). Browsers have no raw TCP. */
   url?: string
+  /** Ignored on this platform, which connects over WebSocket only: give `url`. */
   host?: string
+  /** Ignored on this platform, which connects over WebSocket only: give `url`. */
   port?: number
 }
 

@@ -9,9 +9,11 @@ import type { FrameTransport } from '../transport.js'
 import { frameStream } from './stream.js'
 import { frameWebSocket } from './websocket.js'
 
+/** Parameters of {@link connect}: the handshake's, and where the gateway is. */
 export interface ConnectParameters extends HandshakeParameters {
   /** A gateway over TCP: its host (default `127.0.0.1`) and port. */
   host?: string
+  /** The gateway's TCP port; required unless `url` is given. */
   port?: number
   /** A gateway over WebSocket (`ws://` or `wss://`); takes the place of host and port. */
   url?: string

@@ -10,6 +10,7 @@ import type { FrameTransport } from '../transport.js'
 import { frameStream } from './stream.js'
 import { frameWebSocket } from './websocket.js'
 
+/** Parameters of {@link listen}: the handshake's, and where and how the gateway listens. */
 export interface ListenParameters extends HandshakeParameters {
   /** Default 0: any free port (read it back from `gateway.port`). */
   port?: number
@@ -26,12 +27,20 @@ export interface ListenParameters extends HandshakeParameters {
 
 /** What a gateway reports about a refused connection: the local reason, never sent to the peer. */
 export interface HandshakeFailure {
+  /**
+   * Why the handshake failed: its specific code, e.g. `HANDSHAKE_CREDENTIAL_REJECTED`, or
+   * `HANDSHAKE_BUSY` for a connection refused at once.
+   */
   readonly error: HandshakeError
+  /** The peer's IP address, or `undefined` when the socket no longer knows it. */
   readonly remoteAddress: string | undefined
 }
 
+/** A listening gateway, from {@link listen}. */
 export interface Gateway {
+  /** The address it listens on, as given in `host` (default `127.0.0.1`). */
   readonly host: string
+  /** The port it listens on: the one asked for, or the one the system chose for port 0. */
   readonly port: number
   /** Handshakes in progress. */
   readonly pendingHandshakes: number
@@ -41,6 +50,7 @@ export interface Gateway {
   on(event: 'session', listener: (connection: Connection) => void): this
   /** Each handshake that failed, with its specific local reason. */
   on(event: 'failure', listener: (failure: HandshakeFailure) => void): this
+  /** Removes a listener added with `on`. */
   off(event: 'session' | 'failure', listener: (...args: never[]) => void): this
   /** Stops listening; sends an authenticated close on every session and drops handshakes in progress. */
   close(): Promise<void>

@@ -6,6 +6,7 @@ import { FrameQueue, type FrameTransport, transportClosed } from '../transport.j
 /** The length prefix of each frame on a byte stream: 4 bytes, big-endian (docs/handshake.md §8). */
 export const LENGTH_PREFIX = 4
 
+/** Parameters of {@link frameStream}. */
 export interface FrameStreamParameters {
   /** The largest frame accepted; a longer length prefix fails before any allocation. Default 65536. */
   maxFrameLength?: number
