@@ -3,21 +3,30 @@ export type Clock = () => number
 
 export const systemClock: Clock = () => Date.now()
 
+/** Parameters of {@link createTtlCache}. */
 export interface TtlCacheParameters {
   /** Most entries kept; entries not used lately go first. */
   maxEntries: number
   /** How long an entry lives, in milliseconds (an entry may ask for less). */
   ttl: number
+  /** The time entries expire by, in milliseconds since the epoch (`Date.now` outside tests). */
   clock: Clock
 }
 
 /** A bounded least-recently-used cache whose entries expire. */
 export interface TtlCache<V> {
+  /**
+   * The value under `key`, or `undefined` when there is none or it has expired (an expired
+   * entry is dropped). A hit marks the entry used, so that eviction passes it over once.
+   */
   get(key: string): V | undefined
   /** Stores `value` for `ttl` milliseconds at most (the cache's own TTL caps it). */
   set(key: string, value: V, ttl?: number): void
+  /** Drops the entry under `key`, if there is one. */
   delete(key: string): void
+  /** Drops every entry. */
   clear(): void
+  /** How many entries are held, expired ones not yet dropped included. */
   readonly size: number
 }
 

@@ -28,7 +28,15 @@ export interface VerifiedCredential {
   id: string | undefined
   /** When it was issued (`iat`, else the start of validity). */
   issuedAt: number | undefined
+  /**
+   * Start of validity: the latest of `nbf` and `validFrom` (`issuanceDate` in VC Data Model
+   * 1.1); `undefined` when the credential states none.
+   */
   validFrom: number | undefined
+  /**
+   * End of validity: the earliest of `exp` and `validUntil` (`expirationDate` in VC Data Model
+   * 1.1); `undefined` when the credential never expires.
+   */
   validUntil: number | undefined
   /** The verification method that signed it (an absolute DID URL). */
   kid: string
@@ -65,6 +73,10 @@ export interface DecodedEntry {
   readonly types: readonly string[]
 }
 
+/**
+ * Options of the credential checklist as a verifier runs it: {@link VerifyCredentialOptions}
+ * and the trust policy's check of the issuer.
+ */
 export interface CheckCredentialOptions {
   /** The DID the credential must be about (the device being admitted). */
   expectedSubject?: string | undefined

@@ -17,6 +17,7 @@ export interface DeviceIdentityClaims {
   hwmodel: string
   /** RFC 9711 §4.2.5: the hardware revision. */
   hwversion: EatVersion
+  /** The manufacturer's serial number of the device, 1 to 128 characters (EAT has no such claim). */
   serialNumber: string
   /** RFC 3339 full-date, e.g. `2025-03-14`. */
   manufactureDate: string
@@ -45,12 +46,15 @@ type Common = Pick<
   IssueCredentialParameters,
   'signer' | 'id' | 'issuedAt' | 'validFrom' | 'validUntil' | 'status' | 'clock'
 > & {
+  /** The encoding. Default `vc+jwt` (VC Data Model 2.0); `vc-jwt-1.1` goes through did-jwt-vc. */
   format?: CredentialFormat
 }
 
+/** Parameters of {@link issueDeviceIdentityCredential}. */
 export interface IssueDeviceIdentityParameters extends Common {
   /** The device's DID. */
   device: string
+  /** What the manufacturer states about the device; checked against the type's JSON Schema before signing. */
   claims: DeviceIdentityClaims
 }
 
@@ -65,6 +69,7 @@ export function issueDeviceIdentityCredential(parameters: IssueDeviceIdentityPar
   return issueCredential({ ...rest, type: 'DeviceIdentityCredential', subject: device, claims })
 }
 
+/** Parameters of {@link issueDeviceOwnershipCredential}. */
 export interface IssueDeviceOwnershipParameters extends Common {
   /** The device's DID. */
   device: string

@@ -91,6 +91,7 @@ export const CredentialErrorCode = {
 } as const
 export type CredentialErrorCode = (typeof CredentialErrorCode)[keyof typeof CredentialErrorCode]
 
+/** Options of a {@link CredentialError}: those of every Marque error, and a place in a presentation. */
 export interface CredentialErrorOptions extends MarqueErrorOptions {
   /** For a credential inside a presentation: its position (0-based). */
   credentialIndex?: number
@@ -99,12 +100,22 @@ export interface CredentialErrorOptions extends MarqueErrorOptions {
 /**
  * Thrown by the credentials package; `code` is one of {@link CredentialErrorCode}.
  * Messages carry only public values (DIDs, key ids, times, lengths), never key material.
+ * @property details - More context, never secret material: the DID, key id, URL or times
+ *   concerned (for an expired credential, its end of validity, the time now and the skew).
+ *   `undefined` when there is nothing to add.
+ * @property hint - How to fix it, when the fix is known (for a credential not valid yet:
+ *   check the clocks of the issuer and of the verifier); else `undefined`.
  */
 export class CredentialError extends MarqueError {
+  /** `CredentialError`, what stack traces and `String(error)` show. */
   override name = 'CredentialError'
   declare readonly code: CredentialErrorCode
   /** For a credential inside a presentation: its position (0-based). */
   readonly credentialIndex: number | undefined
+  /**
+   * An error with one of the {@link CredentialErrorCode} codes and a short message; `options`
+   * may add `details`, a `hint`, a `cause` and a `credentialIndex`.
+   */
   constructor(code: CredentialErrorCode, message: string, options: CredentialErrorOptions = {}) {
     super(code, message, options)
     this.credentialIndex = options.credentialIndex

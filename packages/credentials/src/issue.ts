@@ -36,9 +36,11 @@ export interface IssueCredentialParameters extends CredentialInput {
   signer: Signer
   /** The encoding. Default `vc+jwt` (VC Data Model 2.0); `vc-jwt-1.1` goes through did-jwt-vc. */
   format?: CredentialFormat
+  /** Milliseconds since the epoch, for the default issuance time. Default `Date.now`. */
   clock?: Clock
 }
 
+/** What {@link issueCredential} returns: the signed credential, a compact JWS. */
 export type IssueCredentialReturnType = Promise<string>
 
 // Compiled on first use, not at import time.
@@ -199,13 +201,26 @@ export async function issueCredential(parameters: IssueCredentialParameters): Is
   return issuePrepared(prepared, signer, format)
 }
 
+/** Parameters of {@link issueCredentials}. */
 export interface IssueCredentialsParameters {
+  /**
+   * Signs every credential of the batch. Its `keyId` is the DID URL of a method under the
+   * issuer's `assertionMethod`.
+   */
   signer: Signer
+  /**
+   * The encoding of every credential. Default `vc+jwt` (VC Data Model 2.0); `vc-jwt-1.1` goes
+   * through did-jwt-vc.
+   */
   format?: CredentialFormat
   /** The credentials to issue, read lazily: a generator keeps a batch of any size in bounded memory. */
   credentials: Iterable<CredentialInput> | AsyncIterable<CredentialInput>
   /** Signatures in flight at once (useful with a remote or hardware signer). Default 8. */
   concurrency?: number
+  /**
+   * Milliseconds since the epoch, read once per credential for its default issuance time.
+   * Default `Date.now`.
+   */
   clock?: Clock
 }
 

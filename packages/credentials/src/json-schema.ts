@@ -7,36 +7,74 @@ import { isDateTime, isFullDate } from './time.js'
  * than silently half-checked.
  */
 export interface JsonSchema {
+  /** The dialect's URI. An annotation: the dialect is always this subset of draft 2020-12. */
   $schema?: string
+  /** The schema's URI. An annotation: `$ref` never resolves by URI. */
   $id?: string
+  /** Named subschemas for `$ref`; only those of the root schema can be referred to. */
   $defs?: Record<string, JsonSchema>
+  /** A subschema the value must also fit: `#/$defs/<name>` of the root schema, nothing else. */
   $ref?: string
+  /** A short name. An annotation, not checked. */
   title?: string
+  /** What the value means. An annotation, not checked. */
   description?: string
+  /** The JSON type or types the value must have; `number` admits integers too. */
   type?: JsonType | JsonType[]
+  /** Subschemas of named object members, each checked when the member is present. */
   properties?: Record<string, JsonSchema>
+  /** Object members that must be present. */
   required?: string[]
+  /**
+   * Members `properties` does not name: `false` refuses them, a schema checks them, `true` or
+   * absent allows any.
+   */
   additionalProperties?: boolean | JsonSchema
+  /** Fewest members an object may have. */
   minProperties?: number
+  /** Subschema of every array item after those `prefixItems` covers. */
   items?: JsonSchema
+  /** Subschemas of the first array items, by position. */
   prefixItems?: JsonSchema[]
+  /** Fewest items an array may have. */
   minItems?: number
+  /** Most items an array may have. */
   maxItems?: number
+  /** A subschema at least one array item must fit. */
   contains?: JsonSchema
+  /** When true, no two array items may be equal (objects and arrays compare by their JSON text). */
   uniqueItems?: boolean
+  /** Fewest characters a string may have, counted in Unicode code points. */
   minLength?: number
+  /** Most characters a string may have, counted in Unicode code points. */
   maxLength?: number
+  /**
+   * A JavaScript regular expression (`u` flag) the string must match somewhere: anchor it with
+   * `^…$` for the whole.
+   */
   pattern?: string
+  /**
+   * Checked, not an annotation: `date-time` is an RFC 3339 date-time with a time zone, `date` an
+   * RFC 3339 full-date.
+   */
   format?: 'date-time' | 'date'
+  /** Smallest number allowed, inclusive. */
   minimum?: number
+  /** Largest number allowed, inclusive. */
   maximum?: number
+  /** The values allowed: strings, numbers, booleans and null compare by value, the rest by JSON text. */
   enum?: readonly unknown[]
+  /** The one value allowed, compared as in `enum`. */
   const?: unknown
+  /** Subschemas the value must all fit. */
   allOf?: JsonSchema[]
+  /** Subschemas of which the value must fit at least one. */
   anyOf?: JsonSchema[]
+  /** Subschemas of which the value must fit exactly one. */
   oneOf?: JsonSchema[]
 }
 
+/** A JSON Schema type name (draft 2020-12); `integer` is a number without a fractional part. */
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'
 
 /** Returns undefined when `value` is valid, or the first problem found, with its JSON Pointer. */

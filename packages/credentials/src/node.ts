@@ -76,7 +76,12 @@ export function createNodeStatusListFetcher(
  * Publishes a signed status list at a `file:` URL, atomically.
  * @throws CredentialError `STATUS_PUBLISH_FAILED` when it cannot be written.
  */
-export async function publishStatusListFile(parameters: { url: string; credential: string }): Promise<void> {
+export async function publishStatusListFile(parameters: {
+  /** The `file:` URL to write, as the credentials' `statusListCredential` names it. */
+  url: string
+  /** The signed status list credential (compact JWS), as `StatusRegistry.publish` gives it. */
+  credential: string
+}): Promise<void> {
   try {
     await writeFileAtomic(fileURLToPath(parameters.url), parameters.credential)
   } catch (cause) {

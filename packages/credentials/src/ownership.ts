@@ -2,6 +2,7 @@ import type { DIDResolutionResult, Resolvable } from 'did-resolver'
 import type { VerifiedCredential } from './check-credential.js'
 import { CredentialError, CredentialErrorCode } from './errors.js'
 
+/** Parameters of {@link checkOwnership}. */
 export interface CheckOwnershipParameters {
   /** A verified `DeviceOwnershipCredential` (from `verifyCredential`). */
   credential: VerifiedCredential
@@ -14,8 +15,11 @@ export interface CheckOwnershipParameters {
   current?: boolean
 }
 
+/** What {@link checkOwnership} returns once the ledger agrees with the sale. */
 export interface CheckOwnershipReturnType {
+  /** The device's DID, from the credential's `device` claim. */
   device: string
+  /** The owner's DID: the credential's subject, which the device's document names as `controller`. */
   owner: string
   /** The version of the device's document that was checked against the sale. */
   versionId: string | undefined

@@ -15,6 +15,7 @@ export const MAX_PRESENTED_CREDENTIALS = 16
 /** Default life of a presentation: 120 s. It is bound to one nonce anyway. */
 export const DEFAULT_PRESENTATION_LIFETIME = 120
 
+/** Parameters of {@link createPresentation}. */
 export interface CreatePresentationParameters {
   /** The holder's signer; its `keyId` is a DID URL under the holder's `authentication`. */
   signer: Signer
@@ -28,8 +29,11 @@ export interface CreatePresentationParameters {
   format?: PresentationFormat
   /** Seconds the presentation stays valid. Default 120. */
   lifetime?: number
+  /** The signed `iat`; the presentation expires `lifetime` seconds later. Default: now. */
   issuedAt?: TimeInput
+  /** The presentation's id (a URL or URN), signed as `jti`. Default: none. */
   id?: string
+  /** Milliseconds since the epoch, for the default `issuedAt`. Default `Date.now`. */
   clock?: Clock
 }
 
@@ -105,6 +109,7 @@ export async function createPresentation(parameters: CreatePresentationParameter
   return signJws({ payload: document, typ: 'vp+jwt', signer })
 }
 
+/** Options of {@link Verifier.verifyPresentation}. */
 export interface VerifyPresentationOptions {
   /** The challenge this verifier issued for this presentation. */
   nonce: string
@@ -118,15 +123,24 @@ export interface VerifyPresentationOptions {
 
 /** A presentation that verified, with every credential in it. */
 export interface VerifiedPresentation {
+  /** Which encoding the presentation used. */
   format: PresentationFormat
+  /** The presentation as received. */
   jwt: string
   /** The presenter's DID, from the signed `iss`. */
   holder: string
+  /** The verification method that signed it (an absolute DID URL), under the holder's `authentication`. */
   kid: string
+  /** The challenge it answers: the `nonce` option, which its signed `nonce` equals. */
   nonce: string
+  /** The signed `aud`, as a list; it includes this verifier's `audience`. */
   audience: readonly string[]
   /** The signed `iat`, if any. */
   issuedAt: number | undefined
+  /**
+   * End of validity, in seconds since the epoch: the earliest of `exp` and `validUntil`
+   * (`expirationDate` in VP-JWT 1.1); `undefined` when the presentation states none.
+   */
   expiresAt: number | undefined
   /** Each credential, verified, about the holder, in presentation order. */
   credentials: readonly VerifiedCredential[]

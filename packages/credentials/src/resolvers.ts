@@ -6,6 +6,7 @@ import { getResolver as getKeyResolver } from 'key-did-resolver'
 import { getResolver as getWebResolver } from 'web-did-resolver'
 import { type Clock, createTtlCache, systemClock } from './cache.js'
 
+/** Parameters of {@link createDidResolver}. */
 export interface CreateDidResolverParameters {
   /** Further methods, e.g. `getResolver({ ledgers })` from `@marque/did`. They override key/web. */
   methods?: Record<string, DIDResolver>
@@ -13,6 +14,7 @@ export interface CreateDidResolverParameters {
   maxEntries?: number
   /** Milliseconds a resolution is reused. Default 60 000. `0` disables the cache. */
   ttl?: number
+  /** Milliseconds since the epoch, for the cache's expiry; injectable for tests. Default `Date.now`. */
   clock?: Clock
 }
 
@@ -21,7 +23,14 @@ export interface CreateDidResolverParameters {
  * keeps failed resolutions. `no-cache=true` in a DID URL bypasses it.
  */
 export function boundedDidCache(
-  parameters: { maxEntries?: number; ttl?: number; clock?: Clock } = {},
+  parameters: {
+    /** Most cache entries (entries not used lately go first). Default 10 000. */
+    maxEntries?: number
+    /** Milliseconds a resolution is reused. Default 60 000; `0` keeps nothing. */
+    ttl?: number
+    /** Milliseconds since the epoch, for expiry; injectable for tests. Default `Date.now`. */
+    clock?: Clock
+  } = {},
 ): DIDCache {
   const cache = createTtlCache<DIDResolutionResult>({
     maxEntries: parameters.maxEntries ?? 10_000,

@@ -33,6 +33,7 @@ export const DEFAULT_MAX_PRESENTATION_LENGTH = 64 * 1024
 /** Largest status list or trust list credential accepted: 1 MiB. */
 const MAX_LIST_LENGTH = 1024 * 1024
 
+/** Parameters of {@link createVerifier}. */
 export interface CreateVerifierParameters {
   /** Resolves issuer and holder DIDs: any did-resolver `Resolvable` (did:marque, did:web, did:key, …). */
   resolver: Resolvable
@@ -71,6 +72,7 @@ export interface CreateVerifierParameters {
   schemas?: Readonly<Record<string, JsonSchema>>
 }
 
+/** Options of {@link Verifier.verifyCredential}. */
 export interface VerifyCredentialOptions {
   /** The DID the credential must be about; refused with `CREDENTIAL_SUBJECT_MISMATCH` otherwise. */
   expectedSubject?: string
@@ -96,6 +98,7 @@ export interface Verifier {
   clearCaches(): void
 }
 
+/** What {@link createVerifier} returns. */
 export type CreateVerifierReturnType = Verifier
 
 function number(value: number | undefined, fallback: number, name: string, integer = false): number {

@@ -1,6 +1,7 @@
 import type { DIDResolutionResult } from 'did-resolver'
 import { DidError, DidErrorCode } from './errors.js'
 
+/** Parameters of {@link createDidCache}. */
 export interface CreateDidCacheParameters {
   /** The most results kept; the least recently used goes first. Default 10,000. */
   maxEntries?: number
@@ -16,11 +17,23 @@ export interface CreateDidCacheParameters {
  * other for `ttlSeconds`.
  */
 export interface DidCache {
+  /**
+   * The result stored under `key`, or `undefined` when there is none or it has expired (an
+   * expired result is dropped). A hit makes the result the most recently used.
+   */
   get(key: string): DIDResolutionResult | undefined
+  /**
+   * Stores `result` under `key` (the resolver's key: the `accept` media type and the DID URL
+   * as requested), filed under `did` for {@link DidCache.invalidate}. An `immutable` result
+   * stays until it is evicted; any other for `ttlSeconds`. Evicts the least recently used
+   * results to stay within `maxEntries`.
+   */
   set(did: string, key: string, result: DIDResolutionResult, immutable: boolean): void
   /** Drops every result for this DID (current and historical). */
   invalidate(did: string): void
+  /** Drops every result. */
   clear(): void
+  /** How many results are held, expired ones not yet dropped included. */
   readonly size: number
 }
 

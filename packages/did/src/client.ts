@@ -14,6 +14,7 @@ import { type DidHistory, type DidState, type DidVersion, genesisState, readHist
 /** A public key, given as bytes or as the Signer that holds it. */
 export type PublicKeyInput = Uint8Array | Signer
 
+/** Parameters of {@link createDidClient}. */
 export interface CreateDidClientParameters {
   /** The ledger of the network the client writes to. */
   ledger: Ledger
@@ -23,6 +24,7 @@ export interface CreateDidClientParameters {
   locator?: () => Uint8Array
 }
 
+/** Parameters of {@link DidClient.create}: what the genesis operation holds. */
 export interface CreateDidParameters {
   /**
    * The device's first Ed25519 key. It signs the genesis, which proves the device holds it.
@@ -34,6 +36,7 @@ export interface CreateDidParameters {
   additionalKeys?: readonly PublicKeyInput[]
   /** X25519 key-agreement public keys. */
   agreementKeys?: readonly Uint8Array[]
+  /** Services of the DID document, at most 8 with distinct ids. Default: none. */
   services?: readonly Service[]
   /** The controller's update key (public): signs updates. */
   updateKey: PublicKeyInput
@@ -54,6 +57,7 @@ export interface CreateDidParameters {
 
 /** What every write returns. */
 export interface DidWriteResult {
+  /** The DID written, in its one canonical form (`did:marque:[network:]id`). */
   readonly did: string
   /** The version this write made. */
   readonly versionId: string
@@ -63,10 +67,13 @@ export interface DidWriteResult {
   readonly operation: Uint8Array
   /** The DID document after the write (`application/did+ld+json`). */
   readonly document: DIDDocument
+  /** The ids of the document's verification methods after the write, by relationship. */
   readonly verificationMethodIds: VerificationMethodIds
 }
+/** What {@link DidClient.create} returns: the genesis, as written and confirmed. */
 export type CreateDidReturnType = DidWriteResult
 
+/** Parameters of {@link DidClient.createBatch}. */
 export interface CreateBatchParameters {
   /** At most MAX_BATCH_OPERATIONS devices: one ledger append, atomic. */
   devices: readonly Omit<CreateDidParameters, 'locator'>[]
@@ -79,7 +86,9 @@ export interface CreateBatchParameters {
    */
   anchorAccount?: Uint8Array
 }
+/** What {@link DidClient.createBatch} returns. */
 export interface CreateBatchReturnType {
+  /** The anchor that carried the whole batch: a batch id (SQLite) or a transaction hash (EVM). */
   readonly anchorId: string
   /** Whole seconds since the epoch. */
   readonly time: number
@@ -87,7 +96,9 @@ export interface CreateBatchReturnType {
   readonly dids: readonly DidWriteResult[]
 }
 
+/** Parameters of {@link DidClient.update}. Each field left out stays as it is. */
 export interface UpdateDidParameters {
+  /** The DID to change (a DID, not a DID URL). */
   did: string
   /** The current update key. */
   updateKey: Signer
@@ -100,9 +111,12 @@ export interface UpdateDidParameters {
   /** A new update key. */
   newUpdateKey?: PublicKeyInput
 }
+/** What {@link DidClient.update} returns: the new version, as written and confirmed. */
 export type UpdateDidReturnType = DidWriteResult
 
+/** Parameters of {@link DidClient.rotate}. */
 export interface RotateDidParameters {
+  /** The DID whose device keys rotate (a DID, not a DID URL). */
   did: string
   /** The current update key. */
   updateKey: Signer
@@ -111,9 +125,12 @@ export interface RotateDidParameters {
   /** New X25519 keys, when they rotate too. */
   agreementKeys?: readonly Uint8Array[]
 }
+/** What {@link DidClient.rotate} returns: the new version, as written and confirmed. */
 export type RotateDidReturnType = DidWriteResult
 
+/** Parameters of {@link DidClient.transfer}. */
 export interface TransferDidParameters {
+  /** The DID whose control passes (a DID, not a DID URL). */
   did: string
   /** The current recovery key: its SHA-256 must be the DID's recovery commitment. */
   recoveryKey: Signer
@@ -121,15 +138,24 @@ export interface TransferDidParameters {
   updateKey: PublicKeyInput
   /** The new controller's next recovery key (public). Give this or `nextRecoveryCommitment`. */
   nextRecoveryKey?: PublicKeyInput
+  /**
+   * SHA-256 of the new controller's next recovery public key, for a controller that keeps
+   * even the public key back. Give this or `nextRecoveryKey`.
+   */
   nextRecoveryCommitment?: Uint8Array
   /** Replaces the device keys (a recovery after theft does). */
   keys?: readonly PublicKeyInput[]
+  /** Replaces the X25519 key-agreement keys; `[]` removes them all. Left out, they stay. */
   agreementKeys?: readonly Uint8Array[]
+  /** Replaces the services; `[]` removes them all. Left out, they stay. */
   services?: readonly Service[]
 }
+/** What {@link DidClient.transfer} returns: the new version, as written and confirmed. */
 export type TransferDidReturnType = DidWriteResult
 
+/** Parameters of {@link DidClient.deactivate}. */
 export interface DeactivateDidParameters {
+  /** The DID to deactivate (a DID, not a DID URL). */
   did: string
   /** The current recovery key. */
   recoveryKey: Signer
@@ -141,9 +167,12 @@ export interface DeactivateDidParameters {
    */
   anchor?: (operation: LedgerOperation) => Promise<unknown>
 }
+/** What {@link DidClient.deactivate} returns: the final version, whose document holds its id alone. */
 export type DeactivateDidReturnType = DidWriteResult
 
+/** Writes did:marque operations to one ledger; made by {@link createDidClient}. */
 export interface DidClient {
+  /** The ledger the client reads and writes: the one it was created with. */
   readonly ledger: Ledger
   /** Registers one DID. @throws DidError; LedgerError from the ledger. */
   create(parameters: CreateDidParameters): Promise<CreateDidReturnType>

@@ -5,26 +5,53 @@
 export const OPERATION_VERSION = 1
 
 /** The four operation types and their wire codes (docs/did-method.md, "Operations"). */
-export const OperationType = { create: 0, update: 1, transfer: 2, deactivate: 3 } as const
+export const OperationType = {
+  /** The genesis: names the first keys and the controller's keys; signed by the first device key. */
+  create: 0,
+  /** Replaces keys, services or the update key; signed by the current update key. */
+  update: 1,
+  /** Hands control to a new update key and recovery commitment; signed by the revealed recovery key. */
+  transfer: 2,
+  /** Ends the DID for good; signed by the revealed recovery key. */
+  deactivate: 3,
+} as const
 export type OperationType = keyof typeof OperationType
 
 /** The integer keys of an operation map (docs/did-method.md, "Encoding"). */
 export const Field = {
+  /** uint: the version/suite byte, {@link OPERATION_VERSION}. */
   version: 0,
+  /** uint: the operation type, a code of {@link OperationType}. */
   type: 1,
+  /** bstr 32: SHA-256 of the signed operation this one follows (all but create). */
   prev: 2,
+  /** bstr 6: the anchor locator (create only). */
   locator: 3,
+  /** Array of bstr 32: the Ed25519 device keys, 1 to {@link MAX_KEYS}. */
   keys: 4,
+  /** Array of bstr 32: the X25519 key-agreement keys, at most {@link MAX_AGREEMENT_KEYS}. */
   agreementKeys: 5,
+  /** Array of `[id, type, endpoint]`: the services, at most {@link MAX_SERVICES}. */
   services: 6,
+  /** bstr 32: the controller's Ed25519 update key. */
   updateKey: 7,
+  /** bstr 32: SHA-256 of the controller's next recovery public key. */
   recoveryCommitment: 8,
+  /** bstr 32: the recovery public key, revealed (transfer and deactivate). */
   recoveryKey: 9,
+  /** bstr 20: an EVM account that may seal the DID (create only; {@link ANCHOR_ACCOUNT_LENGTH}). */
   anchorAccount: 10,
 } as const
 
 /** Service types and their wire codes. A new type needs a new version byte. */
-export const ServiceType = { LinkedDomains: 1, DIDCommMessaging: 2, MarqueHandshake: 3 } as const
+export const ServiceType = {
+  /** Web origins the DID is linked to (DID Specification Registries). */
+  LinkedDomains: 1,
+  /** A DIDComm messaging endpoint (DID Specification Registries). */
+  DIDCommMessaging: 2,
+  /** A gateway or device endpoint that speaks the Marque handshake. */
+  MarqueHandshake: 3,
+} as const
 export type ServiceType = keyof typeof ServiceType
 
 /** Bytes of the anchor locator stored in a genesis operation and leading the DID's id. */

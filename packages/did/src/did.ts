@@ -25,10 +25,13 @@ export interface ParsedMarqueDid {
 
 /** Why a string is not a did:marque DID, as data (DID Resolution's `invalidDid`). */
 export interface InvalidDidResult {
+  /** Always `invalidDid`; test for it with `'error' in result`. */
   readonly error: 'invalidDid'
+  /** What is wrong with the string, for people; branch on `error`, not on this. */
   readonly message: string
 }
 
+/** What {@link parseDid} returns: the DID taken apart, or why it is not a did:marque DID. */
 export type ParseDidReturnType = ParsedMarqueDid | InvalidDidResult
 
 const PREFIX = 'did:marque:'
@@ -88,6 +91,7 @@ function invalid(message: string): InvalidDidResult {
   return { error: 'invalidDid', message }
 }
 
+/** Parameters of {@link formatDid}. */
 export interface FormatDidParameters {
   /** 6 bytes. */
   locator: Uint8Array

@@ -7,13 +7,19 @@ export const DID_CONTEXTS = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/s
 
 /** The ids of a document's verification methods, by relationship. */
 export interface VerificationMethodIds {
+  /** The Ed25519 device keys, as `<did>#<Multikey>`; empty once the DID is deactivated. */
   readonly authentication: readonly string[]
+  /** The same ids: the Ed25519 device keys are under `assertionMethod` too. */
   readonly assertionMethod: readonly string[]
+  /** The X25519 keys, as `<did>#<Multikey>`; empty when there are none. */
   readonly keyAgreement: readonly string[]
 }
 
+/** Parameters of {@link buildDidDocument}. */
 export interface BuildDidDocumentParameters {
+  /** The DID the document describes: its `id`, and the base of every method and service id. */
   did: string
+  /** The state to describe, as {@link readHistory} gives it for each version. */
   state: DidState
   /** Adds `@context` (the `application/did+ld+json` representation). Default true. */
   jsonLd?: boolean

@@ -80,10 +80,22 @@ export const DidErrorCode = {
 } as const
 export type DidErrorCode = (typeof DidErrorCode)[keyof typeof DidErrorCode]
 
-/** Thrown by @marque/did; `code` is one of {@link DidErrorCode}. */
+/**
+ * Thrown by @marque/did; `code` is one of {@link DidErrorCode}.
+ * @property details - More context, never secret material: for `DID_CONFLICT` the code and
+ *   message the operation was ignored with, for `DID_NETWORK_MISMATCH` the ledger's network.
+ *   `undefined` when there is nothing to add.
+ * @property hint - How to fix it, when the fix is known (after `DID_CONFLICT`: read the DID
+ *   again and retry); else `undefined`.
+ */
 export class DidError extends MarqueError {
+  /** `DidError`, what stack traces and `String(error)` show. */
   override name = 'DidError'
   declare readonly code: DidErrorCode
+  /**
+   * An error with one of the {@link DidErrorCode} codes and a short message; `options` may
+   * add `details`, a `hint` and a `cause`.
+   */
   constructor(code: DidErrorCode, message: string, options?: MarqueErrorOptions) {
     super(code, message, options)
   }

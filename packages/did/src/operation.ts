@@ -26,6 +26,7 @@ import { DidError, DidErrorCode } from './errors.js'
 export interface Service {
   /** 0 to 255; the document names it `#service-<id>`. */
   readonly id: number
+  /** What the endpoint serves, one of {@link ServiceType}: the document's service `type`. */
   readonly type: ServiceType
   /** An absolute URI of printable ASCII, at most 200 bytes. */
   readonly endpoint: string
@@ -33,6 +34,7 @@ export interface Service {
 
 /** The genesis: signed by `keys[0]`, which proves the device holds it. */
 export interface CreateOperation {
+  /** A genesis (wire code 0). */
   readonly type: 'create'
   /** 6 bytes: the anchor locator, which leads the DID's id. */
   readonly locator: Uint8Array
@@ -56,9 +58,11 @@ export interface CreateOperation {
 
 /** Replaces what it names; signed by the current update key; follows the head. */
 export interface UpdateOperation {
+  /** An update (wire code 1). */
   readonly type: 'update'
   /** SHA-256 of the signed operation this one follows (the current head). */
   readonly prev: Uint8Array
+  /** Replaces the Ed25519 device keys, 1 to 8: a key rotation. */
   readonly keys?: readonly Uint8Array[]
   /** An empty list removes every key-agreement key. */
   readonly agreementKeys?: readonly Uint8Array[]
@@ -74,22 +78,31 @@ export interface UpdateOperation {
  * create or transfer.
  */
 export interface TransferOperation {
+  /** A transfer (wire code 2). */
   readonly type: 'transfer'
   /** SHA-256 of the last create or transfer operation. */
   readonly prev: Uint8Array
   /** The recovery public key, revealed: it must hash to the current recovery commitment. */
   readonly recoveryKey: Uint8Array
+  /** The Ed25519 update key from now on (the new controller's). */
   readonly updateKey: Uint8Array
+  /** SHA-256 of the next recovery public key, which the next transfer or deactivate reveals. */
   readonly recoveryCommitment: Uint8Array
+  /** Replaces the Ed25519 device keys, 1 to 8; absent, they stay. */
   readonly keys?: readonly Uint8Array[]
+  /** Replaces the X25519 key-agreement keys, at most 4 (an empty list removes them); absent, they stay. */
   readonly agreementKeys?: readonly Uint8Array[]
+  /** Replaces the services, at most 8 (an empty list removes them); absent, they stay. */
   readonly services?: readonly Service[]
 }
 
 /** Final. Signed by the revealed recovery key; follows the last create or transfer. */
 export interface DeactivateOperation {
+  /** A deactivation (wire code 3). */
   readonly type: 'deactivate'
+  /** SHA-256 of the last create or transfer operation. */
   readonly prev: Uint8Array
+  /** The recovery public key, revealed: it must hash to the current recovery commitment. */
   readonly recoveryKey: Uint8Array
 }
 
@@ -98,6 +111,7 @@ export type UnsignedOperation = CreateOperation | UpdateOperation | TransferOper
 
 /** A signed operation decoded from its bytes. */
 export interface DecodedOperation {
+  /** The operation map, each field checked; nothing about the DID's chain is checked. */
   readonly operation: UnsignedOperation
   /** 64 bytes, Ed25519. */
   readonly signature: Uint8Array

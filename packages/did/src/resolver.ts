@@ -15,11 +15,13 @@ import { type DidVersion, readHistory } from './state.js'
 
 /** The representations a did:marque resolver produces (DID Core §6.2, §6.3). */
 export const DID_JSON = 'application/did+json'
+/** The JSON-LD representation (DID Core §6.3), with `@context`: the default when `accept` is not given. */
 export const DID_LD_JSON = 'application/did+ld+json'
 
 /** Which ledger serves a network: a map, or a function for networks configured lazily. */
 export type LedgerSource = Readonly<Record<string, Ledger>> | ((network: string) => Ledger | undefined)
 
+/** Parameters of {@link createResolver} and {@link getResolver}. */
 export interface CreateResolverParameters {
   /** Networks and their ledgers; `default` serves DIDs without a network segment. */
   ledgers: LedgerSource
@@ -163,6 +165,7 @@ export function getResolver(
   return ('getResolver' in parameters ? parameters : createResolver(parameters)).getResolver()
 }
 
+/** Parameters of {@link resolverAtTime}. */
 export interface ResolverAtTimeParameters {
   /** Any resolver: did-resolver's `Resolver`, or a {@link MarqueResolver}. */
   resolver: Resolvable | MarqueResolver

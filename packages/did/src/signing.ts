@@ -40,7 +40,9 @@ export function signingInput(unsignedBytes: Uint8Array, domain: string): Uint8Ar
   return concatBytes(TAG, Uint8Array.of(0, OPERATION_VERSION, d.length), d, unsignedBytes)
 }
 
+/** Parameters of {@link signOperation}. */
 export interface SignOperationParameters {
+  /** The operation to sign; it is checked as a resolver checks it before it is signed. */
   operation: UnsignedOperation
   /** The ledger's domain (`Ledger.domain`). */
   domain: string
@@ -48,11 +50,13 @@ export interface SignOperationParameters {
   signer: Signer
 }
 
+/** What {@link signOperation} returns. */
 export interface SignOperationReturnType {
   /** The signed operation's bytes, ready to append. */
   bytes: Uint8Array
   /** SHA-256 of `bytes`. */
   digest: Uint8Array
+  /** The signer's 64-byte Ed25519 signature over the {@link signingInput}. */
   signature: Uint8Array
 }
 

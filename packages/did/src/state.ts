@@ -13,6 +13,7 @@ export interface DidState {
   readonly keys: readonly Uint8Array[]
   /** X25519 keys: keyAgreement. */
   readonly agreementKeys: readonly Uint8Array[]
+  /** The services the document lists, in the order the operation that set them gave. */
   readonly services: readonly Service[]
   /** The controller's update key. */
   readonly updateKey: Uint8Array
@@ -23,6 +24,7 @@ export interface DidState {
    * changes it. Ledger metadata: no DID document shows it (docs/did-method.md, "DID documents").
    */
   readonly anchorAccount?: Uint8Array
+  /** True from a valid deactivate on: keys and services are then empty, and nothing follows. */
   readonly deactivated: boolean
 }
 
@@ -30,38 +32,51 @@ export interface DidState {
 export interface DidVersion {
   /** `"1"` for the genesis, then `"2"`, `"3"`, … in ledger order of valid operations. */
   readonly versionId: string
+  /** The type of the operation that made this version. */
   readonly type: OperationType
   /** The operation's CID (base32). */
   readonly cid: string
   /** SHA-256 of the operation's bytes. */
   readonly digest: Uint8Array
+  /** The operation's place in ledger order: strictly increasing across the whole ledger. */
   readonly position: number
   /** Whole seconds since the epoch, as the ledger anchored it. */
   readonly time: number
+  /** The anchor that carried the operation: a batch id (SQLite) or a transaction hash (EVM). */
   readonly anchorId: string
+  /** What the DID holds after this operation. */
   readonly state: DidState
 }
 
 /** An operation the resolver ignored, and why. */
 export interface IgnoredOperation {
+  /** The operation's place in ledger order: strictly increasing across the whole ledger. */
   readonly position: number
+  /** Whole seconds since the epoch, as the ledger anchored it. */
   readonly time: number
+  /** The anchor that carried the operation: a batch id (SQLite) or a transaction hash (EVM). */
   readonly anchorId: string
   /** The CID of the bytes as anchored. */
   readonly cid: string
+  /** Why it was ignored: a `DID_OP_*` code (docs/did-method.md, "Validation"). */
   readonly code: DidErrorCode
+  /** The same reason in a sentence, for people. */
   readonly message: string
 }
 
 /** A DID's whole history as a resolver sees it. */
 export interface DidHistory {
+  /** The DID, in its canonical form. */
   readonly did: string
   /** Valid operations in ledger order; empty when the DID has no valid genesis. */
   readonly versions: readonly DidVersion[]
+  /** Every other operation filed under the DID, in ledger order, with the reason it was ignored. */
   readonly ignored: readonly IgnoredOperation[]
 }
 
+/** Parameters of {@link replayOperations}. */
 export interface ReplayOperationsParameters {
+  /** The DID the operations are for, as a string or as {@link parseDid} gives it. */
   did: string | ParsedMarqueDid
   /** The ledger's domain, which every signature binds. */
   domain: string
@@ -254,10 +269,19 @@ async function explainSignature(
   reject(DidErrorCode.BadSignature, 'the signature does not verify under the update key')
 }
 
+/** Parameters of {@link readHistory}. */
 export interface ReadHistoryParameters {
+  /** The ledger to read: it must serve the network the DID names. */
   ledger: Ledger
+  /** The DID whose history to read, as a string or as {@link parseDid} gives it. */
   did: string | ParsedMarqueDid
+  /**
+   * Reports `DID_OP_UNAUTHORIZED_KEY` rather than `DID_OP_BAD_SIGNATURE` for an update signed
+   * by a former update key or a device key (see {@link ReplayOperationsParameters.explain}).
+   * Costs verifications; for diagnosis. Default false.
+   */
   explain?: boolean
+  /** Cancels the ledger read: the call then rejects with `signal.reason`. */
   signal?: AbortSignal
 }
 

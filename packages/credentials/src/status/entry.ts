@@ -3,8 +3,11 @@ export type StatusPurpose = 'revocation' | 'suspension'
 
 /** A `credentialStatus` entry (Bitstring Status List v1.0 §2.1). */
 export interface BitstringStatusListEntry {
+  /** The entry's own URL. Optional and unused by verification; a status registry leaves it out. */
   id?: string
+  /** Always `BitstringStatusListEntry`: the one entry type Marque issues and checks. */
   type: 'BitstringStatusListEntry'
+  /** What a set bit in the list means: `revocation` (final) or `suspension` (may be lifted). */
   statusPurpose: StatusPurpose
   /** A base-10 integer as a string. */
   statusListIndex: string
@@ -14,8 +17,11 @@ export interface BitstringStatusListEntry {
 
 /** The status entry checked for a credential, and what its list said. */
 export interface StatusCheck {
+  /** The entry's purpose: which list was checked. */
   purpose: StatusPurpose
+  /** The credential's position in that list (`statusListIndex`, as a number). */
   index: number
+  /** The URL the list was fetched from, as the entry names it. */
   statusListCredential: string
   /** False here always: a set bit fails verification with REVOKED or SUSPENDED. */
   set: false

@@ -8,6 +8,7 @@ import { parse } from 'did-resolver'
  */
 export type FetchStatusList = (url: string) => Promise<string>
 
+/** Parameters of {@link createStatusListFetcher} (and of `createNodeStatusListFetcher`). */
 export interface CreateStatusListFetcherParameters {
   /** Resolves DIDs for `did:…?service=…&relativeRef=…` references. Without it DID URLs are refused. */
   resolver?: Resolvable
@@ -19,8 +20,12 @@ export interface CreateStatusListFetcherParameters {
   maxBytes?: number
 }
 
-/** Why a status list could not be fetched; the verifier reports it as `CREDENTIAL_STATUS_UNAVAILABLE`. */
+/**
+ * Why a status list could not be fetched; the verifier reports it as `CREDENTIAL_STATUS_UNAVAILABLE`.
+ * @property constructor - Takes a message and, as `Error` does, an optional `{ cause }`.
+ */
 export class StatusFetchError extends Error {
+  /** `StatusFetchError`, what stack traces and `String(error)` show. */
   override name = 'StatusFetchError'
 }
 

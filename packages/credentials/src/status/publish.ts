@@ -2,6 +2,7 @@ import type { Resolvable } from 'did-resolver'
 import { CredentialError, CredentialErrorCode } from '../errors.js'
 import { dereferenceService } from './fetch.js'
 
+/** Parameters of {@link publishStatusList}. */
 export interface PublishStatusListParameters {
   /** The list's URL (`https:`/`http:`, or a DID service URL resolved to its endpoint). */
   url: string
@@ -11,6 +12,7 @@ export interface PublishStatusListParameters {
   resolver?: Resolvable
   /** Extra request headers (for example the publishing endpoint's authorization). */
   headers?: Record<string, string>
+  /** The fetch function. Default: the platform's `fetch`. */
   fetch?: typeof globalThis.fetch
 }
 

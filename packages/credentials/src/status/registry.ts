@@ -9,16 +9,26 @@ import type { BitstringStatusListEntry, StatusPurpose } from './entry.js'
 
 /** The saved state of a status registry: JSON, to be stored before credentials leave the factory. */
 export interface StatusRegistryState {
+  /** The format of this state: 1. A registry refuses a state of any other version. */
   version: 1
+  /** Entries per list. A registry made from this state keeps it, whatever `length` it is given. */
   length: number
+  /**
+   * The revocation list's URL. A registry made from this state keeps it, whatever
+   * `revocationUrl` it is given.
+   */
   revocationUrl: string
+  /** The suspension list's URL, kept likewise; `undefined` (absent once saved as JSON) when there is none. */
   suspensionUrl: string | undefined
   /** base64url of the raw bitstrings (not compressed, so that saving is synchronous). */
   allocated: string
+  /** The revocation bits, encoded as `allocated` is: a set bit is a revoked credential. */
   revoked: string
+  /** The suspension bits, encoded as `allocated` is: a set bit is a suspended credential. */
   suspended: string
 }
 
+/** Parameters of {@link createStatusRegistry}. */
 export interface CreateStatusRegistryParameters {
   /** The issuer's signer (`keyId` under its `assertionMethod`): it signs the lists. */
   signer: Signer
@@ -32,16 +42,22 @@ export interface CreateStatusRegistryParameters {
   state?: StatusRegistryState
   /** A uniform random integer below `bound`. Default: from the platform's secure random source. */
   random?: (bound: number) => number
+  /** Milliseconds since the epoch, for the issuance time of the lists it publishes. Default `Date.now`. */
   clock?: Clock
 }
 
 /** A status slot given to one credential. */
 export interface StatusAllocation {
+  /**
+   * The slot's index, the same in both lists (0 to `length` − 1): keep it to revoke or suspend
+   * the credential.
+   */
   index: number
   /** The `credentialStatus` entries to put in the credential. */
   credentialStatus: BitstringStatusListEntry[]
 }
 
+/** Parameters of {@link StatusRegistry.publish}. */
 export interface PublishStatusListsParameters {
   /** End of validity of the published lists; verifiers refuse them afterwards. Default: none. */
   validUntil?: TimeInput
@@ -51,12 +67,27 @@ export interface PublishStatusListsParameters {
 
 /** The signed lists, each a `BitstringStatusListCredential` in `vc+jwt`, by URL. */
 export interface PublishedStatusLists {
-  revocation: { url: string; credential: string }
-  suspension: { url: string; credential: string } | undefined
+  /** The revocation list. */
+  revocation: {
+    /** Where to publish it: the registry's `revocationUrl`, which is also the list's `id`. */
+    url: string
+    /** The signed list, a compact JWS. */
+    credential: string
+  }
+  /** The suspension list; `undefined` when the registry has none. */
+  suspension:
+    | {
+        /** Where to publish it: the registry's `suspensionUrl`, which is also the list's `id`. */
+        url: string
+        /** The signed list, a compact JWS. */
+        credential: string
+      }
+    | undefined
 }
 
 /** The issuer side of Bitstring Status List v1.0: allocate, revoke, suspend, publish. */
 export interface StatusRegistry {
+  /** Entries per list: the `length` given, or the saved state's. */
   readonly length: number
   /** How many indexes are allocated. */
   readonly allocatedCount: number
@@ -79,7 +110,16 @@ export interface StatusRegistry {
   suspend(index: number): void
   /** Lifts a suspension. */
   reinstate(index: number): void
-  status(index: number): { revoked: boolean; suspended: boolean }
+  /**
+   * What the registry holds now for the credential at `index`, published or not.
+   * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for an index never allocated.
+   */
+  status(index: number): {
+    /** True once the credential is revoked. */
+    revoked: boolean
+    /** True while the credential is suspended. */
+    suspended: boolean
+  }
   /** Signs the current lists; publish each credential at its URL. */
   publish(parameters?: PublishStatusListsParameters): Promise<PublishedStatusLists>
   /** The whole state, to save (for example with `writeFileAtomic`) before credentials leave. */

@@ -42,7 +42,12 @@ export interface CredentialTypeRule {
 export interface TrustListReference {
   /** The DID that must have signed the list. */
   anchor: string
+  /** The list itself, a compact JWS, verified as a fetched one is. Give this or `url`, not both. */
   credential?: string
+  /**
+   * Where to fetch the list (with the verifier's `fetchStatusList`); it is fetched again once it
+   * expires or after `trustListTtl`. Give this or `credential`, not both.
+   */
   url?: string
 }
 

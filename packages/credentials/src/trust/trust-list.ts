@@ -13,6 +13,7 @@ export interface TrustListEntry {
   name?: string
 }
 
+/** Parameters of {@link issueTrustList}. */
 export interface IssueTrustListParameters {
   /** The trust anchor's signer (`keyId` under the anchor's `assertionMethod`). */
   signer: Signer
@@ -20,9 +21,11 @@ export interface IssueTrustListParameters {
   issuers: readonly TrustListEntry[]
   /** The list credential's id (a URL or URN). Its subject is the anchor's DID. */
   id: string
+  /** Start of validity. Default: the issuance time, now. */
   validFrom?: TimeInput
   /** End of validity: verifiers stop trusting the list's issuers afterwards. */
   validUntil?: TimeInput
+  /** Milliseconds since the epoch, for the issuance time. Default `Date.now`. */
   clock?: Clock
 }
 
