@@ -1,8 +1,4 @@
-/**
- * The base of every error Marque throws. `code` is stable and safe to branch on; `message`
- * is short and says what to do; `details` and `hint` add context. Messages never carry
- * secret material (keys, seeds, plaintexts): only lengths, names and public values.
- */
+/** What a {@link MarqueError} carries beside its code and message. */
 export interface MarqueErrorOptions {
   /** The underlying error, if any. */
   cause?: unknown
@@ -14,12 +10,19 @@ export interface MarqueErrorOptions {
 
 /**
  * The base class of every error Marque throws: each package throws its own subclass
- * ({@link CryptoError}, `LedgerError`, …). Branch on `code`, not on the message.
+ * ({@link CryptoError}, `LedgerError`, …). `code` is stable and safe to branch on (not the
+ * message); `message` is short and says what went wrong; `details` and `hint` add context and
+ * what to do. Messages never carry secret material (keys, seeds, plaintexts): only lengths,
+ * names and public values.
  */
 export class MarqueError extends Error {
   /** `MarqueError`; each subclass sets its own class name. */
   override name = 'MarqueError'
-  /** A stable, machine-readable code such as `CRYPTO_INVALID_LENGTH`. */
+  /**
+   * A stable, machine-readable code, prefixed by the package that throws it
+   * (`CRYPTO_INVALID_LENGTH`, `DID_NOT_FOUND`, `HANDSHAKE_TIMEOUT`…); each package lists its
+   * codes beside its error class.
+   */
   readonly code: string
   /** More context on what was wrong (never secret material); undefined when there is none. */
   readonly details: string | undefined

@@ -12,6 +12,7 @@ import {
 import { registryAbi, registryBytecode } from './artifacts/registry.js'
 import { invalidParameter } from './errors.js'
 import { type RetryParameters, retryPolicy, withRetry } from './rpc.js'
+import { eip1559Fees } from './send.js'
 
 /** The parameters of {@link deployRegistry}. */
 export interface DeployRegistryParameters {
@@ -21,11 +22,11 @@ export interface DeployRegistryParameters {
   transport?: Transport
   /** Signs the deployment and pays for it. */
   account: LocalAccount
-  /** Fee settings; unset fields come from the node's estimates. */
+  /** The EIP-1559 maximum fee, in wei per gas; the node's estimate when unset. */
   maxFeePerGas?: bigint
   /**
-   * The EIP-1559 priority fee (tip), in wei per gas. Used only with `maxFeePerGas`: unless
-   * both are given, both come from the node's estimates.
+   * The EIP-1559 priority fee (tip), in wei per gas; the node's estimate when unset, and never
+   * above `maxFeePerGas`.
    */
   maxPriorityFeePerGas?: bigint
   /** Retries of every node call; see {@link RetryParameters} for the defaults. */
@@ -73,9 +74,7 @@ export async function deployRegistry(
   const data = encodeDeployData({ abi: registryAbi, bytecode: registryBytecode })
   const [gas, fees] = await Promise.all([
     withRetry('eth_estimateGas', () => client.estimateGas({ account, data }), retry),
-    parameters.maxFeePerGas !== undefined && parameters.maxPriorityFeePerGas !== undefined
-      ? { maxFeePerGas: parameters.maxFeePerGas, maxPriorityFeePerGas: parameters.maxPriorityFeePerGas }
-      : withRetry('fee estimation', () => client.estimateFeesPerGas(), retry),
+    eip1559Fees(client, parameters, retry),
   ])
   const raw = await account.signTransaction({
     type: 'eip1559',

@@ -108,6 +108,9 @@ export function createEvmIndex(parameters: CreateEvmIndexParameters): EvmIndex {
   if (!Number.isSafeInteger(confirmations) || confirmations < 1) {
     throw invalidParameter('confirmations must be a positive integer')
   }
+  if (!(typeof maxAgeMs === 'number' && maxAgeMs >= 0 && maxAgeMs <= 2 ** 31)) {
+    throw invalidParameter('maxAgeMs must be a number of milliseconds from 0 to 2^31')
+  }
   if (!Number.isSafeInteger(maxBlockRange) || maxBlockRange < 1) {
     throw invalidParameter('maxBlockRange must be a positive integer')
   }

@@ -295,7 +295,19 @@ export async function createEvmLedger(parameters: CreateEvmLedgerParameters): Pr
     address,
     account: account?.address,
     keyOf,
-    ...sealing,
+    // After close, sealing throws LEDGER_CLOSED like every other call.
+    async seal(parameters) {
+      open()
+      return sealing.seal(parameters)
+    },
+    async setSealer(parameters) {
+      open()
+      return sealing.setSealer(parameters)
+    },
+    async sealerOf(did) {
+      open()
+      return sealing.sealerOf(did)
+    },
     async append(operations: readonly LedgerOperation[]): Promise<AppendResult> {
       open()
       // A copy, each field read once: what is checked is what is anchored.

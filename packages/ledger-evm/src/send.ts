@@ -145,19 +145,28 @@ export function createSender(context: SenderContext): Sender {
 async function resolveFees(context: SenderContext) {
   const fees = typeof context.fees === 'function' ? await context.fees() : context.fees
   if (fees.gasPrice !== undefined) return { type: 'legacy' as const, gasPrice: fees.gasPrice }
-  if (fees.maxFeePerGas !== undefined && fees.maxPriorityFeePerGas !== undefined) {
-    return {
-      type: 'eip1559' as const,
-      maxFeePerGas: fees.maxFeePerGas,
-      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-    }
+  return { type: 'eip1559' as const, ...(await eip1559Fees(context.client, fees, context.retry)) }
+}
+
+/**
+ * EIP-1559 fees: those given, and the node's estimate for any not given (the node is not asked
+ * when both are). A priority fee above the maximum fee is lowered to it, as a transaction
+ * with more would be refused.
+ */
+export async function eip1559Fees(
+  client: Pick<PublicClient, 'estimateFeesPerGas'>,
+  given: { maxFeePerGas?: bigint | undefined; maxPriorityFeePerGas?: bigint | undefined },
+  retry: RetryPolicy,
+): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+  let { maxFeePerGas, maxPriorityFeePerGas } = given
+  if (maxFeePerGas === undefined || maxPriorityFeePerGas === undefined) {
+    const estimate = await withRetry('fee estimation', () => client.estimateFeesPerGas(), retry)
+    maxFeePerGas ??= estimate.maxFeePerGas
+    maxPriorityFeePerGas ??= estimate.maxPriorityFeePerGas
   }
-  const estimate = await withRetry('fee estimation', () => context.client.estimateFeesPerGas(), context.retry)
-  return {
-    type: 'eip1559' as const,
-    maxFeePerGas: fees.maxFeePerGas ?? estimate.maxFeePerGas,
-    maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? estimate.maxPriorityFeePerGas,
-  }
+  // bigints: Math.min does not take them.
+  if (maxPriorityFeePerGas > maxFeePerGas) maxPriorityFeePerGas = maxFeePerGas
+  return { maxFeePerGas, maxPriorityFeePerGas }
 }
 
 /**

@@ -53,6 +53,14 @@ describe('errors', () => {
     expect(() => createEvmIndex({ address: '0x12', rpcUrl: node.rpcUrl })).toThrow(
       expect.objectContaining({ code: LedgerErrorCode.InvalidParameter }),
     )
+    for (const maxAgeMs of [Number.NaN, -1, 2 ** 40, '5' as unknown as number]) {
+      expect(() => createEvmIndex({ address: node.registry, rpcUrl: node.rpcUrl, maxAgeMs })).toThrow(
+        expect.objectContaining({
+          code: LedgerErrorCode.InvalidParameter,
+          message: expect.stringContaining('maxAgeMs'),
+        }),
+      )
+    }
   })
 
   it('refuse an address that holds no registry with LEDGER_CORRUPT', async () => {

@@ -44,6 +44,16 @@ describe('EVM ledger against anvil', () => {
     await expect(other.append([{ did: 'did:example:a', bytes: random(3) }])).rejects.toMatchObject({
       code: LedgerErrorCode.Closed,
     })
+    // Sealing too, before any call goes out.
+    const closed = { code: LedgerErrorCode.Closed }
+    const g = testCreate()
+    await expect(other.sealerOf(g.did)).rejects.toMatchObject(closed)
+    await expect(
+      other.seal({ did: g.did, genesis: g.bytes, operation: random(3), signature: '0x00' }),
+    ).rejects.toMatchObject(closed)
+    await expect(
+      other.setSealer({ did: g.did, genesis: g.bytes, sealer: node.account.address }),
+    ).rejects.toMatchObject(closed)
   })
 
   it('takes its nonce from the node again when another sender used the account', async () => {
