@@ -112,3 +112,14 @@ export function transportClosed(details: string, cause?: unknown): HandshakeErro
     ...(cause === undefined ? {} : { cause }),
   })
 }
+
+/**
+ * The error of a connection to a gateway that did not open within `timeoutMs`: reaching the
+ * gateway is a step too, bounded like the others rather than by the platform's own timeout.
+ */
+export function connectTimedOut(timeoutMs: number): HandshakeError {
+  return new HandshakeError(HandshakeErrorCode.Timeout, 'the gateway did not answer in time', {
+    details: `no connection after ${timeoutMs} ms`,
+    hint: 'check the address; a firewall may be dropping the connection',
+  })
+}

@@ -2,7 +2,7 @@
 // (browser condition, no Node.js built-in) runs in a page and completes a handshake over
 // WebSocket with a Node.js gateway on 127.0.0.1.
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net'
 import { toHex } from '@marque/crypto'
 import { build } from 'esbuild'
 import { type Browser, chromium } from 'playwright-core'
@@ -103,6 +103,36 @@ describe('device side in Chromium', () => {
       expect(sessions.map((s) => s.peer.did)).toContain(device.did)
     } finally {
       await page.close()
+    }
+  })
+
+  it('gives up on a gateway that never completes the WebSocket opening within stepTimeoutMs', async () => {
+    // Takes the TCP connection, reads the opening request, never answers it.
+    const held: Socket[] = []
+    const silent = createTcpServer((socket) => {
+      held.push(socket)
+      socket.resume()
+    })
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const page = await browser.newPage()
+    try {
+      const { port } = http.address() as AddressInfo
+      await page.goto(`http://127.0.0.1:${port}/`)
+      await page.waitForFunction(
+        () => typeof (globalThis as { runUnanswered?: unknown }).runUnanswered === 'function',
+      )
+      const code = await page.evaluate(
+        ([url]) =>
+          (
+            globalThis as unknown as { runUnanswered: (u: string, ms: number) => Promise<string> }
+          ).runUnanswered(url, 300),
+        [`ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`] as const,
+      )
+      expect(code).toBe('HANDSHAKE_TIMEOUT')
+    } finally {
+      await page.close()
+      for (const socket of held) socket.destroy()
+      await new Promise((r) => silent.close(r))
     }
   })
 })

@@ -1,4 +1,4 @@
-import { connect as netConnect } from 'node:net'
+import { createServer, connect as netConnect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, type Gateway, type HandshakeFailure, listen } from '../src/gateway.js'
 import { type Connection, createInitiator, HandshakeErrorCode } from '../src/index.js'
@@ -154,5 +154,38 @@ describe('gateway', () => {
     await expect(connect({ port, identity: device.identity, policy: { resolver } })).rejects.toMatchObject({
       code: HandshakeErrorCode.TransportClosed,
     })
+  })
+
+  it('gives up on a gateway that never completes the connection within stepTimeoutMs', async () => {
+    // A listener that takes the TCP connection and then says nothing: the WebSocket opening
+    // handshake never completes.
+    const held: Socket[] = []
+    let closed = 0
+    const silent = createServer((socket) => {
+      held.push(socket)
+      socket.resume() // read (and drop) the opening request, so the device's close is seen
+      socket.on('close', () => closed++)
+    })
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const { port } = silent.address() as { port: number }
+    const device = await party(1)
+    const started = Date.now()
+    await expect(
+      connect({
+        url: `ws://127.0.0.1:${port}/`,
+        stepTimeoutMs: 300,
+        identity: device.identity,
+        policy: { resolver },
+      }),
+    ).rejects.toMatchObject({
+      code: HandshakeErrorCode.Timeout,
+      message: 'the gateway did not answer in time',
+    })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    // The device dropped the connection it gave up on.
+    await expect.poll(() => closed).toBe(held.length)
+    expect(held.length).toBe(1)
+    for (const s of held) s.destroy()
+    await new Promise((r) => silent.close(r))
   })
 })

@@ -1,9 +1,10 @@
 import { DEFAULT_MAX_FRAME_LENGTH } from '../channel.js'
+import { DEFAULT_STEP_TIMEOUT_MS } from '../constants.js'
 import { type Connection, runInitiator } from '../driver.js'
 import { HandshakeError, HandshakeErrorCode } from '../errors.js'
 import { createInitiator } from '../initiator.js'
 import type { HandshakeParameters } from '../options.js'
-import { FrameQueue, type FrameTransport, transportClosed } from '../transport.js'
+import { connectTimedOut, FrameQueue, type FrameTransport, transportClosed } from '../transport.js'
 
 /** Parameters of {@link connect}: the handshake's, and the gateway's URL. */
 export interface ConnectParameters extends HandshakeParameters {
@@ -31,6 +32,7 @@ export async function connect(parameters: ConnectParameters): Promise<Connection
   const transport = await openWebSocket(
     parameters.url,
     parameters.channel?.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH,
+    parameters.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
   )
   return runInitiator({
     transport,
@@ -80,7 +82,7 @@ export function frameBrowserWebSocket(socket: WebSocket, maxFrameLength: number)
   }
 }
 
-function openWebSocket(url: string, maxFrameLength: number): Promise<FrameTransport> {
+function openWebSocket(url: string, maxFrameLength: number, timeoutMs: number): Promise<FrameTransport> {
   return new Promise((resolve, reject) => {
     let socket: WebSocket
     try {
@@ -91,16 +93,23 @@ function openWebSocket(url: string, maxFrameLength: number): Promise<FrameTransp
       )
       return
     }
-    const onError = () =>
+    const timer = setTimeout(() => {
+      reject(connectTimedOut(timeoutMs))
+      socket.close()
+    }, timeoutMs)
+    const onError = () => {
+      clearTimeout(timer)
       reject(
         new HandshakeError(HandshakeErrorCode.TransportClosed, 'the gateway could not be reached', {
           hint: 'check the URL',
         }),
       )
+    }
     socket.addEventListener('error', onError, { once: true })
     socket.addEventListener(
       'open',
       () => {
+        clearTimeout(timer)
         socket.removeEventListener('error', onError)
         resolve(frameBrowserWebSocket(socket, maxFrameLength))
       },

@@ -1,11 +1,12 @@
 import { connect as netConnect } from 'node:net'
 import { WebSocket } from 'ws'
 import { DEFAULT_MAX_FRAME_LENGTH } from '../channel.js'
+import { DEFAULT_STEP_TIMEOUT_MS } from '../constants.js'
 import { type Connection, runInitiator } from '../driver.js'
 import { HandshakeError, HandshakeErrorCode } from '../errors.js'
 import { createInitiator } from '../initiator.js'
 import type { HandshakeParameters } from '../options.js'
-import type { FrameTransport } from '../transport.js'
+import { connectTimedOut, type FrameTransport } from '../transport.js'
 import { frameStream } from './stream.js'
 import { frameWebSocket } from './websocket.js'
 
@@ -28,10 +29,13 @@ export interface ConnectParameters extends HandshakeParameters {
 export async function connect(parameters: ConnectParameters): Promise<Connection> {
   const initiator = createInitiator(parameters)
   const maxFrameLength = parameters.channel?.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH
+  // Reaching the gateway is a step too: an address that never answers fails in that time,
+  // not in the operating system's TCP timeout (minutes).
+  const timeoutMs = parameters.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS
   const transport =
     parameters.url === undefined
-      ? await openTcp(parameters, maxFrameLength)
-      : await openWebSocket(parameters.url, maxFrameLength)
+      ? await openTcp(parameters, maxFrameLength, timeoutMs)
+      : await openWebSocket(parameters.url, maxFrameLength, timeoutMs)
   return runInitiator({
     transport,
     initiator,
@@ -39,7 +43,11 @@ export async function connect(parameters: ConnectParameters): Promise<Connection
   })
 }
 
-function openTcp(parameters: ConnectParameters, maxFrameLength: number): Promise<FrameTransport> {
+function openTcp(
+  parameters: ConnectParameters,
+  maxFrameLength: number,
+  timeoutMs: number,
+): Promise<FrameTransport> {
   if (!Number.isSafeInteger(parameters.port) || (parameters.port as number) <= 0) {
     throw new HandshakeError(
       HandshakeErrorCode.InvalidArgument,
@@ -49,19 +57,35 @@ function openTcp(parameters: ConnectParameters, maxFrameLength: number): Promise
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: parameters.host ?? '127.0.0.1', port: parameters.port as number })
     socket.setNoDelay(true)
-    socket.once('error', (cause) => reject(unreachable(cause)))
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(connectTimedOut(timeoutMs))
+    }, timeoutMs)
+    socket.once('error', (cause) => {
+      clearTimeout(timer)
+      reject(unreachable(cause))
+    })
     socket.once('connect', () => {
+      clearTimeout(timer)
       socket.removeAllListeners('error')
       resolve(frameStream(socket, { maxFrameLength }))
     })
   })
 }
 
-function openWebSocket(url: string, maxFrameLength: number): Promise<FrameTransport> {
+function openWebSocket(url: string, maxFrameLength: number, timeoutMs: number): Promise<FrameTransport> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { maxPayload: maxFrameLength })
-    socket.once('error', (cause) => reject(unreachable(cause)))
+    const timer = setTimeout(() => {
+      reject(connectTimedOut(timeoutMs))
+      socket.terminate()
+    }, timeoutMs)
+    socket.once('error', (cause) => {
+      clearTimeout(timer)
+      reject(unreachable(cause))
+    })
     socket.once('open', () => {
+      clearTimeout(timer)
       socket.removeAllListeners('error')
       resolve(frameWebSocket(socket))
     })

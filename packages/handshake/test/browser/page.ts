@@ -21,4 +21,21 @@ async function runDevice(url: string, gatewayDid: string, seedHex: string) {
   return { did, peer: peer.did, echo }
 }
 
+/** Connects to a listener that never completes the WebSocket opening; returns the error code. */
+async function runUnanswered(url: string, stepTimeoutMs: number): Promise<string> {
+  const signer = await createSigner({ secretKey: new Uint8Array(32).fill(8) })
+  try {
+    await connect({
+      url,
+      stepTimeoutMs,
+      identity: { did: toDidKey(signer.publicKey), signer },
+      policy: { resolver: new Resolver(getResolver()) },
+    })
+    return 'connected'
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error)
+  }
+}
+
 ;(globalThis as { runDevice?: typeof runDevice }).runDevice = runDevice
+;(globalThis as { runUnanswered?: typeof runUnanswered }).runUnanswered = runUnanswered
