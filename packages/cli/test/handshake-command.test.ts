@@ -132,4 +132,56 @@ describe('marque handshake', () => {
     expect(r.code).toBe(ExitCode.DataError)
     expect(r.stderr).toContain('is not an authentication key')
   })
+
+  it('connects over WebSocket with --transport websocket, as the listener serves', async () => {
+    const gateway = await json(['did', 'create'])
+    const device = await json(['did', 'create'])
+    const listener = await startListener([
+      '--transport',
+      'websocket',
+      '--did',
+      gateway.did,
+      '--key',
+      keyOf(gateway.did, 'device'),
+    ])
+    const connectArgs = ['handshake', 'connect', '--port', String(listener.port), '--did', device.did]
+    const reply = await json([
+      ...connectArgs,
+      '--key',
+      keyOf(device.did, 'device'),
+      '--transport',
+      'websocket',
+    ])
+    expect(reply.peer).toBe(gateway.did)
+    expect(reply.reply).toBe('hello')
+    // Over TCP the same port speaks another protocol: the handshake cannot complete.
+    const tcp = await runCli([...connectArgs, '--key', keyOf(device.did, 'device')], { cwd: tmp.dir, env })
+    expect(tcp.code).not.toBe(ExitCode.Ok)
+    listener.stop()
+    expect(await listener.done).toBe(ExitCode.Ok)
+  })
+
+  it('exits 69 when the gateway cannot be reached, and 66 when our own DID does not resolve', async () => {
+    const device = await json(['did', 'create'])
+    const closed = await startListener(['--did', device.did, '--key', keyOf(device.did, 'device')])
+    closed.stop()
+    await closed.done
+    const key = keyOf(device.did, 'device')
+    const r = await runCli(
+      ['handshake', 'connect', '--port', String(closed.port), '--did', device.did, '--key', key],
+      {
+        cwd: tmp.dir,
+        env,
+      },
+    )
+    expect(r.code).toBe(ExitCode.Unavailable)
+    expect(r.stderr).toContain('HANDSHAKE_TRANSPORT_CLOSED')
+    const unknown = 'did:marque:dKZURP47vkt637N8q2gBheYvMwc36n'
+    const missing = await runCli(['handshake', 'connect', '--port', '1', '--did', unknown, '--key', key], {
+      cwd: tmp.dir,
+      env,
+    })
+    expect(missing.code).toBe(ExitCode.NotFound)
+    expect(missing.stderr).toContain(`our DID ${unknown} does not resolve: notFound`)
+  })
 })

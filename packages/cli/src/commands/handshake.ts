@@ -1,6 +1,6 @@
 import { createVerifier } from '@marque/credentials'
 import { encodeMultikey, type Signer, withKeyId } from '@marque/crypto'
-import { isHandshakeError, verifyCredentialsWith } from '@marque/handshake'
+import { HandshakeErrorCode, isHandshakeError, verifyCredentialsWith } from '@marque/handshake'
 import { connect, listen } from '@marque/handshake/gateway'
 import type { Ledger } from '@marque/ledger'
 import type { Command } from 'commander'
@@ -13,6 +13,8 @@ import { didResolverFor, withLedgers } from '../ledger.js'
 import { collect, untilStopped } from '../options.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
+
+const UNREACHED = new Set<string>([HandshakeErrorCode.TransportClosed, HandshakeErrorCode.Timeout])
 
 interface IdentityOptions {
   did: string
@@ -36,8 +38,11 @@ async function identityFor(
   const doc = result.didDocument
   if (doc === null) {
     throw new CliError(
-      CliErrorCode.BadInput,
-      `cannot resolve ${opts.did}: ${result.didResolutionMetadata.error}`,
+      CliErrorCode.NotFound,
+      `our DID ${opts.did} does not resolve: ${result.didResolutionMetadata.error}`,
+      {
+        hint: 'check --did and, for did:marque, the configured ledger (MARQUE_LEDGER, MARQUE_NETWORK)',
+      },
     )
   }
   const multikey = encodeMultikey(signer.publicKey, 'Ed25519')
@@ -162,6 +167,7 @@ export function registerHandshake(program: Command, run: Run): void {
           url?: string
           expect?: string
           message: string
+          transport: 'tcp' | 'websocket'
         },
       ) =>
         run((ctx) =>
@@ -171,15 +177,20 @@ export function registerHandshake(program: Command, run: Run): void {
             let connection: Awaited<ReturnType<typeof connect>>
             try {
               connection = await connect({
-                ...(opts.url === undefined
-                  ? { host: opts.host, port: Number(opts.port) }
-                  : { url: opts.url }),
+                ...(opts.url !== undefined
+                  ? { url: opts.url }
+                  : opts.transport === 'websocket'
+                    ? {
+                        url: `ws://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${Number(opts.port)}`,
+                      }
+                    : { host: opts.host, port: Number(opts.port) }),
                 identity,
                 policy: policyFor(resolver, opts),
                 ...(opts.expect === undefined ? {} : { expectedPeer: opts.expect }),
               })
             } catch (error) {
-              if (isHandshakeError(error)) {
+              // Not reaching the gateway is not a refusal: exit 69, as for any service.
+              if (isHandshakeError(error) && !UNREACHED.has(error.code)) {
                 throw new CliError(CliErrorCode.Refused, `the handshake failed: ${error.code}`, {
                   details: error.message,
                   hint:
