@@ -90,9 +90,24 @@ describe('GET /1.0/identifiers/{did}', () => {
     })
     expect(result.statuses).toEqual({ 200: 300 })
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms)
+    const refused = (message: RegExp) =>
+      expect.objectContaining({ code: 'CLI_BAD_INPUT', message: expect.stringMatching(message) })
+    const url = `${base}/health`
     await expect(loadTest({ urls: ['http://10.0.0.1/'], requests: 1, concurrency: 1 })).rejects.toThrow(
-      'refusing',
+      refused(/^refusing to load-test 10\.0\.0\.1/),
     )
+    await expect(loadTest({ urls: ['not a url'], requests: 1, concurrency: 1 })).rejects.toThrow(
+      refused(/is not a URL/),
+    )
+    await expect(loadTest({ urls: [], requests: 1, concurrency: 1 })).rejects.toThrow(refused(/urls/))
+    for (const requests of [0, -1, 1.5, 10_000_001]) {
+      await expect(loadTest({ urls: [url], requests, concurrency: 1 })).rejects.toThrow(refused(/^requests/))
+    }
+    for (const concurrency of [0, 1025, Number.NaN]) {
+      await expect(loadTest({ urls: [url], requests: 1, concurrency })).rejects.toThrow(
+        refused(/^concurrency/),
+      )
+    }
   })
 })
 
