@@ -154,6 +154,19 @@ describe('provisioning bundle', () => {
     expectCode(() => decodeBundle(wrap(tooMany)), 'BUNDLE_MALFORMED')
   })
 
+  it('refuses keys of the wrong length on encoding with BUNDLE_MALFORMED, naming the field', () => {
+    const short = { ...sample(), signingKey: { secretKey: randomBytes(31) } }
+    expect(expectCode(() => encodeBundle(short), 'BUNDLE_MALFORMED').message).toBe(
+      'bundle field signingKey must be 32 bytes',
+    )
+    const anchor = { ...sample(), trustAnchors: [{ did: 'did:web:example.com', publicKey: randomBytes(33) }] }
+    expect(expectCode(() => encodeBundle(anchor), 'BUNDLE_MALFORMED').message).toBe(
+      'bundle field trustAnchors[0].publicKey must be 32 bytes',
+    )
+    const agreement = { ...sample(), agreementKey: { secretKey: 'not bytes' as unknown as Uint8Array } }
+    expectCode(() => encodeBundle(agreement), 'BUNDLE_MALFORMED')
+  })
+
   it('never quotes key material in its errors', () => {
     const bundle = sample()
     const secret = (bundle.signingKey as { secretKey: Uint8Array }).secretKey

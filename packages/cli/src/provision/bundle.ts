@@ -1,4 +1,4 @@
-import { bytesOf, constantTimeEqual, MarqueError, sha256 } from '@marque/crypto'
+import { constantTimeEqual, MarqueError, sha256 } from '@marque/crypto'
 import { decode, encode, rfc8949EncodeOptions } from 'cborg'
 
 /**
@@ -112,7 +112,7 @@ const KEY = { secret: 1, reference: 2 } as const
 const ANCHOR = { did: 1, publicKey: 2 } as const
 
 function keyToCbor(key: BundleKey, name: string): Map<number, unknown> {
-  if ('secretKey' in key) return new Map<number, unknown>([[KEY.secret, bytesOf(key.secretKey, 32, name)]])
+  if ('secretKey' in key) return new Map<number, unknown>([[KEY.secret, bytes32(key.secretKey, name)]])
   return new Map<number, unknown>([[KEY.reference, text(key.reference, name)]])
 }
 
@@ -134,7 +134,7 @@ export function encodeBundle(bundle: ProvisioningBundle): Uint8Array {
       list<TrustAnchor>(bundle.trustAnchors, MAX_ANCHORS, 'trustAnchors').map((a, i) => {
         const m = new Map<number, unknown>([[ANCHOR.did, text(a.did, `trustAnchors[${i}].did`)]])
         if (a.publicKey !== undefined)
-          m.set(ANCHOR.publicKey, bytesOf(a.publicKey, 32, `trustAnchors[${i}].publicKey`))
+          m.set(ANCHOR.publicKey, bytes32(a.publicKey, `trustAnchors[${i}].publicKey`))
         return m
       }),
     ],
@@ -256,6 +256,12 @@ function malformed(field: string, expected: string): BundleError {
   return new BundleError(BundleErrorCode.Malformed, `bundle field ${field} must be ${expected}`)
 }
 
+/** 32 bytes, or `BUNDLE_MALFORMED` naming the field (never its content: it may be a secret). */
+function bytes32(value: unknown, field: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length !== 32) throw malformed(field, '32 bytes')
+  return value
+}
+
 function text(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) {
     throw malformed(field, `a non-empty string of at most ${MAX_TEXT} characters`)
@@ -273,10 +279,7 @@ const readList = list
 function readKey(value: unknown, field: string): BundleKey {
   if (!(value instanceof Map) || value.size !== 1) throw malformed(field, 'a map with one key entry')
   if (value.has(KEY.secret)) {
-    const secret = value.get(KEY.secret)
-    if (!(secret instanceof Uint8Array) || secret.length !== 32)
-      throw malformed(`${field}.secret`, '32 bytes')
-    return { secretKey: secret.slice() }
+    return { secretKey: bytes32(value.get(KEY.secret), `${field}.secret`).slice() }
   }
   if (value.has(KEY.reference)) return { reference: text(value.get(KEY.reference), `${field}.reference`) }
   throw malformed(field, 'a secret (1) or a reference (2)')
@@ -293,9 +296,7 @@ function readAnchor(value: unknown, i: number): TrustAnchor {
   }
   const anchor: TrustAnchor = { did: text(value.get(ANCHOR.did), `${field}.did`) }
   if (value.has(ANCHOR.publicKey)) {
-    const pk = value.get(ANCHOR.publicKey)
-    if (!(pk instanceof Uint8Array) || pk.length !== 32) throw malformed(`${field}.publicKey`, '32 bytes')
-    anchor.publicKey = pk.slice()
+    anchor.publicKey = bytes32(value.get(ANCHOR.publicKey), `${field}.publicKey`).slice()
   }
   return anchor
 }
