@@ -145,6 +145,20 @@ describe('gateway', () => {
     socket.destroy()
   })
 
+  it('refuses an empty frame as malformed', async () => {
+    const { gateway, failures } = await setup('tcp')
+    const socket = netConnect({ host: '127.0.0.1', port: gateway.port })
+    socket.on('error', () => {}) // the gateway resets the connection
+    await new Promise((r) => socket.once('connect', r))
+    socket.write(Uint8Array.of(0, 0, 0, 0))
+    await expect.poll(() => failures.length).toBe(1)
+    expect(failures[0]?.error).toMatchObject({
+      code: HandshakeErrorCode.Malformed,
+      message: 'the peer announced an empty frame',
+    })
+    socket.destroy()
+  })
+
   it('reports a device that cannot reach the gateway', async () => {
     const device = await party(1)
     const { gateway } = await setup('tcp')

@@ -41,13 +41,15 @@ export function frameStream(stream: Duplex, parameters: FrameStreamParameters = 
         need = take(LENGTH_PREFIX).readUInt32BE(0)
         if (need === 0 || need > maxFrameLength) {
           queue.end(
-            new HandshakeError(
-              HandshakeErrorCode.MessageTooLarge,
-              `the peer announced a frame of ${need} bytes`,
-              {
-                details: `the limit is ${maxFrameLength} bytes and frames are never empty`,
-              },
-            ),
+            need === 0
+              ? new HandshakeError(HandshakeErrorCode.Malformed, 'the peer announced an empty frame', {
+                  details: 'frames are never empty (docs/handshake.md §8)',
+                })
+              : new HandshakeError(
+                  HandshakeErrorCode.MessageTooLarge,
+                  `the peer announced a frame of ${need} bytes`,
+                  { details: `the limit is ${maxFrameLength} bytes` },
+                ),
           )
           stream.destroy()
           return
