@@ -2,11 +2,12 @@
 // TypeDoc warning (a broken {@link}, an exported type that references an unexported one)
 // failing the build; one module per public entry point of the library packages.
 import { execFile } from 'node:child_process'
-import { readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { Application } from 'typedoc'
 import { afterAll, expect, it } from 'vitest'
-import { entryPoints } from '../scripts/api-docs.js'
+import { entryPoints, undocumented } from '../scripts/api-docs.js'
 import { temporaryDirectory } from './lib/temporary.js'
 
 const root = join(import.meta.dirname, '..')
@@ -51,3 +52,42 @@ it('builds without a warning, one module per entry point', async () => {
   expect(page).toContain('packages/did/src/client.ts')
   expect((await stat(join(out.path, 'modules', '_marque_ledger_sqlite.html'))).isFile()).toBe(true)
 }, 150_000)
+
+it('names every exported member without a doc comment, generated artifacts aside', async () => {
+  const dir = await temporaryDirectory('marque-undocumented-')
+  try {
+    await mkdir(join(dir.path, 'artifacts'))
+    await writeFile(join(dir.path, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true } }))
+    await writeFile(
+      join(dir.path, 'artifacts', 'abi.ts'),
+      'export const abi = [{ type: "function", name: "x" }] as const\n',
+    )
+    await writeFile(
+      join(dir.path, 'index.ts'),
+      [
+        "export { abi } from './artifacts/abi'",
+        '/** Said. */',
+        'export function said(): void {}',
+        'export function bare(): void {}',
+        '/** An options object. */',
+        'export interface Options {',
+        '  /** Said too. */',
+        '  documented?: number',
+        '  quiet?: string',
+        '}',
+        '',
+      ].join('\n'),
+    )
+    const app = await Application.bootstrap({
+      entryPoints: [join(dir.path, 'index.ts')],
+      tsconfig: join(dir.path, 'tsconfig.json'),
+      skipErrorChecking: true,
+      logLevel: 'None',
+    })
+    const project = await app.convert()
+    expect(project).toBeDefined()
+    expect(undocumented(project!).map((m) => m.split(' (')[0])).toEqual(['Options.quiet', 'bare'])
+  } finally {
+    await dir.remove()
+  }
+}, 60_000)

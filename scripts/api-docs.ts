@@ -10,7 +10,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Application, Comment, Converter, type DeclarationReflection, ReflectionKind } from 'typedoc'
+import {
+  Application,
+  Comment,
+  Converter,
+  DeclarationReflection,
+  type ProjectReflection,
+  ReflectionKind,
+} from 'typedoc'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -90,10 +97,47 @@ function nameModule(
     module.comment = new Comment([{ kind: 'text', text: header }])
 }
 
+// Reflections that are parts of another one's documentation, not members of their own.
+const PARTS =
+  ReflectionKind.Project |
+  ReflectionKind.Module |
+  ReflectionKind.TypeLiteral |
+  ReflectionKind.Parameter |
+  ReflectionKind.TypeParameter |
+  ReflectionKind.CallSignature |
+  ReflectionKind.ConstructorSignature |
+  ReflectionKind.GetSignature |
+  ReflectionKind.SetSignature |
+  ReflectionKind.IndexSignature |
+  ReflectionKind.Reference
+
+/**
+ * Every exported member without a doc comment, as `name (file:line)`: each one must say what
+ * it is. Generated files (the contract artifacts under `artifacts/`) are exempt.
+ */
+export function undocumented(project: ProjectReflection): string[] {
+  const missing: string[] = []
+  for (const reflection of Object.values(project.reflections)) {
+    if (reflection.kindOf(PARTS) || !(reflection instanceof DeclarationReflection)) continue
+    const documented =
+      reflection.hasComment() ||
+      reflection.signatures?.some((s) => s.hasComment()) === true ||
+      reflection.getSignature?.hasComment() === true
+    if (documented) continue
+    const source = reflection.sources?.[0] ?? reflection.signatures?.[0]?.sources?.[0]
+    if (source?.fullFileName.includes('/artifacts/') === true) continue
+    missing.push(
+      `${reflection.getFullName()} (${source === undefined ? '?' : `${source.fileName}:${source.line}`})`,
+    )
+  }
+  return missing.sort()
+}
+
 /**
  * Builds the reference into `out`.
  * @throws Error when TypeDoc reports an error or a warning (missing or broken doc links,
- *   exported types that reference unexported ones, malformed tags).
+ *   exported types that reference unexported ones, malformed tags), or an exported member
+ *   has no doc comment.
  */
 export async function buildApiDocs(out: string): Promise<{ modules: string[] }> {
   const points = entryPoints()
@@ -135,6 +179,12 @@ export async function buildApiDocs(out: string): Promise<{ modules: string[] }> 
   if (project === undefined || app.logger.hasErrors() || app.logger.hasWarnings()) throw fail('conversion')
   app.validate(project)
   if (app.logger.hasErrors() || app.logger.hasWarnings()) throw fail('validation')
+  const missing = undocumented(project)
+  if (missing.length > 0) {
+    throw new Error(
+      `the API reference did not build: ${missing.length} exported members have no doc comment:\n  ${missing.join('\n  ')}`,
+    )
+  }
   await app.generateDocs(project, out)
   if (app.logger.hasErrors() || app.logger.hasWarnings()) throw fail('rendering')
   return { modules: project.getChildrenByKind(ReflectionKind.Module).map((m) => m.name) }
