@@ -284,6 +284,7 @@ describe('marque vc status-list', () => {
       'not json',
       JSON.stringify({ ...file, format: 'other' }),
       JSON.stringify({ ...file, state: { ...file.state, allocated: 'AAAA' } }),
+      JSON.stringify({ ...file, state: undefined }),
     ]) {
       writeFileSync(path, damaged, { mode: 0o600 })
       const r = await f.cli([
