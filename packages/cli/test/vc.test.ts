@@ -335,6 +335,9 @@ describe('marque vc status-list', () => {
     const suspend = await f.cli(['vc', 'suspend', String(statusIndex)])
     expect(suspend.code).toBe(ExitCode.DataError)
     expect(suspend.stderr).toContain('no suspension list')
+    const reinstate = await f.cli(['vc', 'reinstate', String(statusIndex)])
+    expect(reinstate.code).toBe(ExitCode.DataError)
+    expect(reinstate.stderr).toContain('no suspension list')
     expect(credential).toBeTruthy()
   })
 

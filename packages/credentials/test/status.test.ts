@@ -338,8 +338,33 @@ describe('status registry', () => {
       Promise.resolve().then(() => registry.suspend(index)),
       C.InvalidArgument,
     )
+    // Reinstating on a registry that cannot suspend is the same mistake as suspending there.
+    const noList = await expectCode(
+      Promise.resolve().then(() => registry.reinstate(index)),
+      C.InvalidArgument,
+    )
+    expect((noList as Error).message).toBe('this registry has no suspension list')
     registry.revoke(index)
     expect(registry.status(index)).toEqual({ revoked: true, suspended: false })
+  })
+
+  it('refuses to reinstate an index it never allocated', async () => {
+    const { maker } = await scenario()
+    const registry = createStatusRegistry({
+      signer: maker.signer,
+      revocationUrl: REVOCATION,
+      suspensionUrl: SUSPENSION,
+    })
+    for (const index of [5, -1, 1.5, registry.length]) {
+      await expectCode(
+        Promise.resolve().then(() => registry.reinstate(index)),
+        C.InvalidArgument,
+      )
+    }
+    const { index } = registry.allocate()
+    registry.suspend(index)
+    registry.reinstate(index)
+    expect(registry.status(index)).toEqual({ revoked: false, suspended: false })
   })
 
   it('saves and restores its state through a file, atomically', async () => {

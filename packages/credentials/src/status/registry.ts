@@ -131,7 +131,11 @@ export interface StatusRegistry {
    *   when the registry has no suspension list.
    */
   suspend(index: number): void
-  /** Lifts a suspension. */
+  /**
+   * Lifts a suspension (nothing changes for a credential not suspended).
+   * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for an index never allocated or
+   *   when the registry has no suspension list, as {@link StatusRegistry.suspend} does.
+   */
   reinstate(index: number): void
   /**
    * What the registry holds now for the credential at `index`, published or not.
@@ -262,6 +266,12 @@ export function createStatusRegistry(
     }
     return index
   }
+  // Suspending and reinstating both act on the suspension list: without one, either is a
+  // mistake the caller must hear of (a reinstate that did nothing would look like success).
+  function suspendableIndex(index: number): number {
+    if (suspensionUrl === undefined) throw invalid('this registry has no suspension list')
+    return allocatedIndex(index)
+  }
   async function sign(
     purpose: StatusPurpose,
     url: string,
@@ -334,11 +344,10 @@ export function createStatusRegistry(
       setBit(revoked, allocatedIndex(index), true)
     },
     suspend(index) {
-      if (suspensionUrl === undefined) throw invalid('this registry has no suspension list')
-      setBit(suspended, allocatedIndex(index), true)
+      setBit(suspended, suspendableIndex(index), true)
     },
     reinstate(index) {
-      setBit(suspended, allocatedIndex(index), false)
+      setBit(suspended, suspendableIndex(index), false)
     },
     status(index) {
       allocatedIndex(index)
