@@ -284,6 +284,7 @@ describe('marque vc status-list', () => {
       'not json',
       JSON.stringify({ ...file, format: 'other' }),
       JSON.stringify({ ...file, state: { ...file.state, allocated: 'AAAA' } }),
+      JSON.stringify({ ...file, state: undefined }),
     ]) {
       writeFileSync(path, damaged, { mode: 0o600 })
       const r = await f.cli([
@@ -334,6 +335,9 @@ describe('marque vc status-list', () => {
     const suspend = await f.cli(['vc', 'suspend', String(statusIndex)])
     expect(suspend.code).toBe(ExitCode.DataError)
     expect(suspend.stderr).toContain('no suspension list')
+    const reinstate = await f.cli(['vc', 'reinstate', String(statusIndex)])
+    expect(reinstate.code).toBe(ExitCode.DataError)
+    expect(reinstate.stderr).toContain('no suspension list')
     expect(credential).toBeTruthy()
   })
 

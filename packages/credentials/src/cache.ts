@@ -20,7 +20,10 @@ export interface TtlCache<V> {
    * entry is dropped). A hit marks the entry used, so that eviction passes it over once.
    */
   get(key: string): V | undefined
-  /** Stores `value` for `ttl` milliseconds at most (the cache's own TTL caps it). */
+  /**
+   * Stores `value` for `ttl` milliseconds at most (the cache's own TTL caps it). A lifetime
+   * of 0 or less (or not a number) stores nothing, and still drops what `key` held before.
+   */
   set(key: string, value: V, ttl?: number): void
   /** Drops the entry under `key`, if there is one. */
   delete(key: string): void
@@ -64,9 +67,11 @@ export function createTtlCache<V>(parameters: TtlCacheParameters): TtlCache<V> {
       return entry.value
     },
     set(key, value, entryTtl) {
+      // The old value goes first, whatever the new one's life: a value not worth keeping
+      // must not leave the one it replaces to be served.
+      entries.delete(key)
       const life = Math.min(ttl, entryTtl ?? ttl)
       if (!(life > 0)) return
-      entries.delete(key)
       if (entries.size >= maxEntries) evictOne()
       entries.set(key, { value, expires: clock() + life, used: false })
     },

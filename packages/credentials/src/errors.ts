@@ -86,7 +86,10 @@ export const CredentialErrorCode = {
   NonceMismatch: 'PRESENTATION_NONCE_MISMATCH',
   /** The presentation's `aud` is missing or does not name this verifier. */
   AudienceMismatch: 'PRESENTATION_AUDIENCE_MISMATCH',
-  /** A credential in the presentation is about someone other than the presenter. */
+  /**
+   * The presentation's holder is not the `expectedHolder` the verifier named, or a
+   * credential in it is about someone other than its holder.
+   */
   HolderMismatch: 'PRESENTATION_HOLDER_MISMATCH',
 } as const
 export type CredentialErrorCode = (typeof CredentialErrorCode)[keyof typeof CredentialErrorCode]

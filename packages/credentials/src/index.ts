@@ -61,6 +61,7 @@ export type {
   CreateStatusRegistryParameters,
   PublishedStatusLists,
   PublishStatusListsParameters,
+  RestoreStatusRegistryParameters,
   StatusAllocation,
   StatusRegistry,
   StatusRegistryState,

@@ -1,4 +1,5 @@
 import { CredentialError, CredentialErrorCode } from './errors.js'
+import { jsonKey } from './json-equality.js'
 import { isDateTime, isFullDate } from './time.js'
 
 /**
@@ -42,7 +43,10 @@ export interface JsonSchema {
   maxItems?: number
   /** A subschema at least one array item must fit. */
   contains?: JsonSchema
-  /** When true, no two array items may be equal (objects and arrays compare by their JSON text). */
+  /**
+   * When true, no two array items may be equal: JSON equality (core §4.2.2), so objects
+   * compare by their members in any order, arrays item by item in order.
+   */
   uniqueItems?: boolean
   /** Fewest characters a string may have, counted in Unicode code points. */
   minLength?: number
@@ -62,7 +66,10 @@ export interface JsonSchema {
   minimum?: number
   /** Largest number allowed, inclusive. */
   maximum?: number
-  /** The values allowed: strings, numbers, booleans and null compare by value, the rest by JSON text. */
+  /**
+   * The values allowed, compared by JSON equality (core §4.2.2): strings, numbers, booleans
+   * and null by value, objects by their members in any order, arrays item by item in order.
+   */
   enum?: readonly unknown[]
   /** The one value allowed, compared as in `enum`. */
   const?: unknown
@@ -153,19 +160,22 @@ export function compileSchema(schema: JsonSchema): SchemaCheck {
     const checks: Check[] = []
     if (node.$ref !== undefined) checks.push(ref(node.$ref))
     if (node.type !== undefined) checks.push(typeCheck(node.type))
+    // const, enum and uniqueItems compare by JSON equality (core §4.2.2): primitives by
+    // value, the rest by a key that ignores the order of object members.
     if (node.const !== undefined) {
       const expected = JSON.stringify(node.const)
       const value = node.const
+      const key = jsonKey(value)
       checks.push(
         isPrimitive(value)
           ? (v) => (v === value ? undefined : problem(`must be ${expected}`))
-          : (v) => (JSON.stringify(v) === expected ? undefined : problem(`must be ${expected}`)),
+          : (v) => (jsonKey(v) === key ? undefined : problem(`must be ${expected}`)),
       )
     }
     if (node.enum !== undefined) {
       const list = node.enum.map((e) => JSON.stringify(e)).join(', ')
       const byValue = node.enum.every(isPrimitive)
-      const key = byValue ? (v: unknown) => v : (v: unknown) => JSON.stringify(v)
+      const key = byValue ? (v: unknown) => v : jsonKey
       const allowed = new Set<unknown>(node.enum.map(key))
       checks.push((v) => (allowed.has(key(v)) ? undefined : problem(`must be one of ${list}`)))
     }
@@ -400,8 +410,7 @@ function addArrayChecks(node: JsonSchema, checks: Check[], compile: (n: JsonSche
   }
   if (uniqueItems === true) {
     checks.push((v) =>
-      Array.isArray(v) &&
-      new Set(v.every(isPrimitive) ? v : v.map((item) => JSON.stringify(item))).size !== v.length
+      Array.isArray(v) && new Set(v.every(isPrimitive) ? v : v.map(jsonKey)).size !== v.length
         ? problem('must not repeat items')
         : undefined,
     )

@@ -115,7 +115,10 @@ export interface VerifyPresentationOptions {
   nonce: string
   /** This verifier's identifier; the presentation's `aud` must include it. */
   audience: string
-  /** The DID expected to present (for example the peer of a handshake). */
+  /**
+   * The DID expected to present (for example the peer of a handshake): a presentation signed
+   * by another is refused with `PRESENTATION_HOLDER_MISMATCH`.
+   */
   expectedHolder?: string
   /** Oldest acceptable presentation, in seconds since its `iat` (when it has one). Default 300. */
   maxAge?: number

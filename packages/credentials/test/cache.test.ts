@@ -20,6 +20,23 @@ describe('createTtlCache', () => {
     expect(cache.get('c')).toBeUndefined()
   })
 
+  it('drops the old value when a set gives a lifetime of 0 or less, never serving it again', () => {
+    let now = 0
+    const cache = createTtlCache<string>({ maxEntries: 10, ttl: 1000, clock: () => now })
+    for (const life of [0, -1, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      cache.set('a', 'old')
+      expect(cache.get('a')).toBe('old')
+      cache.set('a', 'new', life)
+      expect(cache.get('a')).toBeUndefined()
+      expect(cache.size).toBe(0)
+    }
+    // A status list whose validUntil has just passed is set with what is left of its life: 0.
+    cache.set('list', 'v1', 500)
+    now = 10
+    cache.set('list', 'v2', 0)
+    expect(cache.get('list')).toBeUndefined()
+  })
+
   it('gives entries used since the last eviction a second chance', () => {
     const cache = createTtlCache<number>({ maxEntries: 3, ttl: 1000, clock: () => 0 })
     cache.set('a', 1)

@@ -96,6 +96,66 @@ describe('keywords', () => {
     expect(unique([{ a: 1 }, { a: 2 }])).toBeUndefined()
   })
 
+  it('compares objects by value whatever the order of their members (draft 2020-12 core §4.2.2)', () => {
+    // Parsed from JSON text, as credentials are: the members arrive in the order written.
+    const parse = (text: string) => JSON.parse(text) as unknown
+    const object = compileSchema({ const: parse('{"a":1,"b":{"c":[1,{"d":2,"e":3}]}}') })
+    expect(object(parse('{"b":{"c":[1,{"e":3,"d":2}]},"a":1}'))).toBeUndefined()
+    expect(object(parse('{"b":{"c":[1.0,{"e":3,"d":2.0}]},"a":1.0}'))).toBeUndefined()
+    // Arrays are ordered: the same items in another order are another value.
+    expect(object(parse('{"a":1,"b":{"c":[{"d":2,"e":3},1]}}'))).toBe(
+      'the value must be {"a":1,"b":{"c":[1,{"d":2,"e":3}]}}',
+    )
+    // One member more or less is another value.
+    expect(object(parse('{"a":1,"b":{"c":[1,{"d":2,"e":3}]},"f":null}'))).toBeDefined()
+    expect(object(parse('{"a":1}'))).toBeDefined()
+    const list = compileSchema({ enum: ['x', parse('{"k":[1,2],"v":true}')] })
+    expect(list(parse('{"v":true,"k":[1,2]}'))).toBeUndefined()
+    expect(list(parse('{"v":true,"k":[2,1]}'))).toBe('the value must be one of "x", {"k":[1,2],"v":true}')
+    expect(list('x')).toBeUndefined()
+    const unique = compileSchema({ type: 'array', uniqueItems: true })
+    expect(unique(parse('[{"a":1,"b":2},{"b":2,"a":1}]'))).toBe('the value must not repeat items')
+    expect(unique(parse('[[{"a":1,"b":2}],[{"b":2,"a":1.0}]]'))).toBe('the value must not repeat items')
+    expect(unique(parse('[[1,2],[2,1]]'))).toBeUndefined()
+    expect(unique(parse('[1, 1.0]'))).toBe('the value must not repeat items')
+    // A string holding an object's JSON text is not that object.
+    expect(unique(['{"a":1}', { a: 1 }])).toBeUndefined()
+  })
+
+  it('compares as JSON values: equal exactly when equal after sorting every object (property)', () => {
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v
+    const shuffled = (v: unknown, seed: number): unknown =>
+      Array.isArray(v)
+        ? v.map((x) => shuffled(x, seed))
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .sort(([a], [b]) => ((a.length * seed) % 7) - ((b.length * seed) % 7) || (a < b ? 1 : -1))
+                .map(([k, x]) => [k, shuffled(x, seed)]),
+            )
+          : v
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), fc.integer({ min: 1, max: 6 }), (a, b, seed) => {
+        const same = compileSchema({ const: a as JsonSchema['const'] })
+        expect(same(shuffled(a, seed))).toBeUndefined()
+        const equal = JSON.stringify(sorted(a)) === JSON.stringify(sorted(b))
+        expect(same(b) === undefined).toBe(equal)
+        expect(
+          compileSchema({ type: 'array', uniqueItems: true })([a, shuffled(b, seed)]) === undefined,
+        ).toBe(!equal)
+      }),
+    )
+  })
+
   it('refuses keywords outside the subset, and dangling references', async () => {
     await expectCode(
       Promise.resolve().then(() => compileSchema({ type: 'object', patternProperties: {} } as JsonSchema)),

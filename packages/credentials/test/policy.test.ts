@@ -106,6 +106,20 @@ describe('what a credential may say', () => {
     await expectCode(s.verifier().verifyCredential(rev), C.PolicyViolation)
   })
 
+  it('allowed values of a claim compare objects by value, whatever the order of their members', async () => {
+    const allowed = { model: 'TH-100', rev: [1, { minor: 2, major: 1 }] }
+    const s = await policyScenario({ claims: { board: [allowed] } })
+    const reordered = { rev: [1, { major: 1, minor: 2 }], model: 'TH-100' }
+    const ok = await s.issue({ claims: { ...DEVICE_CLAIMS, board: reordered } })
+    await expect(s.verifier().verifyCredential(ok)).resolves.toBeDefined()
+    // Arrays keep their order: the same items swapped are another value.
+    const swapped = { model: 'TH-100', rev: [{ minor: 2, major: 1 }, 1] }
+    const refused = await s.issue({ claims: { ...DEVICE_CLAIMS, board: swapped } })
+    await expectCode(s.verifier().verifyCredential(refused), C.PolicyViolation)
+    const absent = await s.issue()
+    await expectCode(s.verifier().verifyCredential(absent), C.PolicyViolation)
+  })
+
   it('maximum age', async () => {
     const s = await policyScenario({ maxAge: 3600 })
     const jwt = await s.issue()

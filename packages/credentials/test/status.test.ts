@@ -338,8 +338,33 @@ describe('status registry', () => {
       Promise.resolve().then(() => registry.suspend(index)),
       C.InvalidArgument,
     )
+    // Reinstating on a registry that cannot suspend is the same mistake as suspending there.
+    const noList = await expectCode(
+      Promise.resolve().then(() => registry.reinstate(index)),
+      C.InvalidArgument,
+    )
+    expect((noList as Error).message).toBe('this registry has no suspension list')
     registry.revoke(index)
     expect(registry.status(index)).toEqual({ revoked: true, suspended: false })
+  })
+
+  it('refuses to reinstate an index it never allocated', async () => {
+    const { maker } = await scenario()
+    const registry = createStatusRegistry({
+      signer: maker.signer,
+      revocationUrl: REVOCATION,
+      suspensionUrl: SUSPENSION,
+    })
+    for (const index of [5, -1, 1.5, registry.length]) {
+      await expectCode(
+        Promise.resolve().then(() => registry.reinstate(index)),
+        C.InvalidArgument,
+      )
+    }
+    const { index } = registry.allocate()
+    registry.suspend(index)
+    registry.reinstate(index)
+    expect(registry.status(index)).toEqual({ revoked: false, suspended: false })
   })
 
   it('saves and restores its state through a file, atomically', async () => {
@@ -359,7 +384,6 @@ describe('status registry', () => {
       await saveStatusRegistry(path, registry)
       const restored = createStatusRegistry({
         signer: maker.signer,
-        revocationUrl: 'ignored-when-restoring',
         state: await loadStatusRegistryState(path),
       })
       expect(restored.allocatedCount).toBe(2)
@@ -378,6 +402,74 @@ describe('status registry', () => {
       )
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('status registry restored from a state', () => {
+  it('refuses a parameter that differs from the state with CREDENTIAL_INVALID_ARGUMENT naming the field', async () => {
+    const { maker } = await scenario()
+    const signer = maker.signer
+    const both = createStatusRegistry({ signer, revocationUrl: REVOCATION, suspensionUrl: SUSPENSION })
+    const state = both.snapshot()
+    const revocationOnly = createStatusRegistry({ signer, revocationUrl: REVOCATION }).snapshot()
+    const mismatches = [
+      ['revocationUrl', { revocationUrl: 'https://status.example/lists/r2', state }],
+      [
+        'suspensionUrl',
+        { revocationUrl: REVOCATION, suspensionUrl: 'https://status.example/lists/s2', state },
+      ],
+      // The state has no suspension list: asking for one is a mismatch, not a way to add one.
+      ['suspensionUrl', { revocationUrl: REVOCATION, suspensionUrl: SUSPENSION, state: revocationOnly }],
+      ['length', { revocationUrl: REVOCATION, length: both.length * 2, state }],
+    ] as const
+    for (const [field, parameters] of mismatches) {
+      const error = await expectCode(
+        Promise.resolve().then(() => createStatusRegistry({ signer, ...parameters })),
+        C.InvalidArgument,
+      )
+      expect((error as Error).message).toContain(`${field} differs from the saved state's`)
+    }
+  })
+
+  it("takes the state's values for parameters left out, and accepts parameters that match it", async () => {
+    const { maker } = await scenario()
+    const signer = maker.signer
+    const registry = createStatusRegistry({ signer, revocationUrl: REVOCATION, suspensionUrl: SUSPENSION })
+    registry.suspend(registry.allocate().index)
+    const state = registry.snapshot()
+    const alone = createStatusRegistry({ signer, state })
+    expect(alone.snapshot()).toEqual(state)
+    expect(alone.allocate().credentialStatus.map((e) => e.statusListCredential)).toEqual([
+      REVOCATION,
+      SUSPENSION,
+    ])
+    const matching = createStatusRegistry({
+      signer,
+      revocationUrl: REVOCATION,
+      suspensionUrl: SUSPENSION,
+      length: registry.length,
+      state,
+    })
+    expect(matching.snapshot()).toEqual(state)
+    // The state's suspension list is kept when suspensionUrl is left out.
+    expect(createStatusRegistry({ signer, revocationUrl: REVOCATION, state }).snapshot()).toEqual(state)
+  })
+
+  it('refuses a state without a revocationUrl, whatever revocationUrl is given', async () => {
+    const { maker } = await scenario()
+    const state = createStatusRegistry({ signer: maker.signer, revocationUrl: REVOCATION }).snapshot()
+    for (const revocationUrl of [undefined, '', REVOCATION]) {
+      await expectCode(
+        Promise.resolve().then(() =>
+          createStatusRegistry({
+            signer: maker.signer,
+            ...(revocationUrl === undefined ? {} : { revocationUrl }),
+            state: { ...state, revocationUrl: '' },
+          }),
+        ),
+        C.InvalidArgument,
+      )
     }
   })
 })

@@ -11,6 +11,7 @@ import { formatDatetime, parseDatetime } from './datetime.js'
 import { parseDid } from './did.js'
 import { buildDidDocument } from './document.js'
 import { DidError, DidErrorCode } from './errors.js'
+import { checkDomain } from './signing.js'
 import { type DidVersion, readHistory } from './state.js'
 
 /** The representations a did:marque resolver produces (DID Core §6.2, §6.3). */
@@ -44,8 +45,13 @@ export interface MarqueResolver {
 }
 
 /**
+ * A resolver over the ledgers of each network. Ledgers given as a record are checked here;
+ * a ledger a function gives is checked by each resolution that reads it, and a malformed
+ * domain makes that resolution `internalError` with `code: 'DID_INVALID_PARAMETER'`.
  * @throws DidError `DID_INVALID_CONFIGURATION` when a ledger is filed under another network
- *   than its own `network`.
+ *   than its own `network`; `DID_INVALID_PARAMETER` when a ledger's `domain` is malformed
+ *   (the check `createDidClient` makes: no operation can be signed over such a domain,
+ *   so every DID would resolve as `notFound`).
  */
 export function createResolver(parameters: CreateResolverParameters): MarqueResolver {
   const source = parameters.ledgers
@@ -63,6 +69,7 @@ export function createResolver(parameters: CreateResolverParameters): MarqueReso
           },
         )
       }
+      checkDomain(ledger.domain)
     }
   }
   const ledgerOf = (network: string): Ledger | undefined =>
@@ -157,7 +164,7 @@ export function createResolver(parameters: CreateResolverParameters): MarqueReso
 /**
  * The `{ marque: DIDResolver }` record for did-resolver:
  * `new Resolver(getResolver({ ledgers: { default: ledger } }))`.
- * @throws DidError `DID_INVALID_CONFIGURATION` (see {@link createResolver}).
+ * @throws DidError `DID_INVALID_CONFIGURATION`, `DID_INVALID_PARAMETER` (see {@link createResolver}).
  */
 export function getResolver(
   parameters: CreateResolverParameters | MarqueResolver,

@@ -21,6 +21,7 @@ export function checkDomain(domain: unknown): string {
     throw new DidError(
       DidErrorCode.InvalidParameter,
       `a ledger domain is 1 to ${MAX_DOMAIN_LENGTH} printable ASCII characters`,
+      { details: `got ${JSON.stringify(String(domain)).slice(0, 40)}` },
     )
   }
   return domain

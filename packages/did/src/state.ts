@@ -5,7 +5,7 @@ import type { OperationType } from './constants.js'
 import { matchesDid, type ParsedMarqueDid, parseDid } from './did.js'
 import { DidError, DidErrorCode } from './errors.js'
 import { type CreateOperation, type DecodedOperation, decodeOperation, type Service } from './operation.js'
-import { recoveryCommitment, verifyOperationSignature } from './signing.js'
+import { checkDomain, recoveryCommitment, verifyOperationSignature } from './signing.js'
 
 /** What a DID holds at one version. */
 export interface DidState {
@@ -95,12 +95,14 @@ export interface ReplayOperationsParameters {
  * order and keeps each that is valid against the state so far. The first valid operation
  * that extends the head wins; every invalid one is recorded and skipped, so no operation
  * can block or hide a valid one.
- * @throws DidError `DID_INVALID_DID` when `did` is not a did:marque DID.
+ * @throws DidError `DID_INVALID_DID` when `did` is not a did:marque DID;
+ *   `DID_INVALID_PARAMETER` when `domain` is not 1 to 255 printable ASCII characters (no
+ *   signature could bind it, so every operation would be ignored and the DID look absent).
  */
 export async function replayOperations(parameters: ReplayOperationsParameters): Promise<DidHistory> {
   const parsed = typeof parameters.did === 'string' ? parseDid(parameters.did) : parameters.did
   if ('error' in parsed) throw new DidError(DidErrorCode.InvalidDid, parsed.message)
-  const { domain } = parameters
+  const domain = checkDomain(parameters.domain)
   const ordered = [...parameters.operations].sort((a, b) => a.position - b.position)
   const versions: DidVersion[] = []
   const ignored: IgnoredOperation[] = []
@@ -288,7 +290,8 @@ export interface ReadHistoryParameters {
 /**
  * Reads a DID's operations from its ledger and replays them ({@link replayOperations}).
  * @throws DidError `DID_INVALID_DID`, `DID_NETWORK_MISMATCH` when the ledger serves another
- *   network than the DID names; LedgerError from the ledger.
+ *   network than the DID names, `DID_INVALID_PARAMETER` when its domain is malformed;
+ *   LedgerError from the ledger.
  */
 export async function readHistory(parameters: ReadHistoryParameters): Promise<DidHistory> {
   const { ledger } = parameters

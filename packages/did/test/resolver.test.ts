@@ -182,6 +182,34 @@ describe('resolver configuration', () => {
     )
   })
 
+  it('refuses a ledger whose domain is malformed with DID_INVALID_PARAMETER, as createDidClient does', async () => {
+    const { ledger } = await ledgerFactories[0]!.make()
+    for (const domain of ['', 'has space', 'x'.repeat(256), 'é', undefined]) {
+      const bad = { ...ledger, network: ledger.network, domain } as Ledger
+      expect(() => createResolver({ ledgers: { [ledger.network]: bad } })).toThrowError(
+        expect.objectContaining({ code: DidErrorCode.InvalidParameter }),
+      )
+      expect(() => createDidClient({ ledger: bad })).toThrowError(
+        expect.objectContaining({ code: DidErrorCode.InvalidParameter }),
+      )
+    }
+  })
+
+  it('answers internalError with DID_INVALID_PARAMETER, not notFound, when a ledger function gives a malformed domain', async () => {
+    const { ledger } = await ledgerFactories[0]!.make({ network: 'lazy' })
+    const { did } = await createDidClient({ ledger }).create({
+      deviceKey: await generateSigner(),
+      updateKey: await generateSigner(),
+      recoveryKey: await generateSigner(),
+    })
+    const bad: Ledger = { ...ledger, network: ledger.network, domain: 'has space' }
+    const resolver = createResolver({ ledgers: () => bad })
+    expect((await resolver.resolve(did)).didResolutionMetadata).toMatchObject({
+      error: 'internalError',
+      code: DidErrorCode.InvalidParameter,
+    })
+  })
+
   it('takes a function from network to ledger, and answers methodNotSupported where it gives none', async () => {
     const { ledger } = await ledgerFactories[0]!.make({ network: 'lazy' })
     const client = createDidClient({ ledger })

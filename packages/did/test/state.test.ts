@@ -14,6 +14,7 @@ import {
   operationDigest,
   readHistory,
   recoveryCommitment,
+  replayOperations,
   signingInput,
   signOperation,
   type UnsignedOperation,
@@ -453,6 +454,20 @@ for (const factory of ledgerFactories) {
       const g = await readHistory({ ledger: editedGenesis, did })
       expect(g.versions).toEqual([])
       expect(reasons(g)).toEqual([DidErrorCode.WrongDid, DidErrorCode.NoGenesis])
+    })
+
+    it('refuses a malformed domain up front with DID_INVALID_PARAMETER, rather than ignore every operation', async () => {
+      const { ledger, did } = await setup()
+      const operations = await ledger.read(did)
+      for (const domain of ['', 'has space', 'x'.repeat(256)]) {
+        await expect(replayOperations({ did, domain, operations })).rejects.toMatchObject({
+          code: DidErrorCode.InvalidParameter,
+        })
+        await expect(replayOperations({ did, domain, operations: [] })).rejects.toMatchObject({
+          code: DidErrorCode.InvalidParameter,
+        })
+      }
+      expect((await replayOperations({ did, domain: ledger.domain, operations })).versions.length).toBe(1)
     })
 
     it('orders by ledger position whatever order the ledger lists them in', async () => {

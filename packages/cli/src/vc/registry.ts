@@ -147,7 +147,12 @@ export function openRegistry(path: string, issuer: Issuer): OpenRegistry {
       if (cause instanceof CliError) throw cause
       throw damaged(path, 'it is not JSON', cause)
     }
-    if (file?.format !== REGISTRY_FORMAT || file.version !== 1 || typeof file.issuer !== 'string') {
+    if (
+      file?.format !== REGISTRY_FORMAT ||
+      file.version !== 1 ||
+      typeof file.issuer !== 'string' ||
+      file.state === undefined
+    ) {
       throw damaged(path, 'it is not a marque status registry (version 1)')
     }
     if (file.issuer !== issuer.did) {
@@ -158,11 +163,8 @@ export function openRegistry(path: string, issuer: Issuer): OpenRegistry {
     }
     let registry: StatusRegistry
     try {
-      registry = createStatusRegistry({
-        signer: issuer.signer,
-        revocationUrl: file.state?.revocationUrl ?? '',
-        ...(file.state === undefined ? {} : { state: file.state }),
-      })
+      // The list URLs and length come from the state.
+      registry = createStatusRegistry({ signer: issuer.signer, state: file.state })
     } catch (cause) {
       throw damaged(path, cause instanceof Error ? cause.message : 'its state does not load', cause)
     }

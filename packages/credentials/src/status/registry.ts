@@ -11,11 +11,14 @@ import type { BitstringStatusListEntry, StatusPurpose } from './entry.js'
 export interface StatusRegistryState {
   /** The format of this state: 1. A registry refuses a state of any other version. */
   version: 1
-  /** Entries per list. A registry made from this state keeps it, whatever `length` it is given. */
+  /**
+   * Entries per list. A registry made from this state keeps it: a `length` parameter that
+   * differs is refused.
+   */
   length: number
   /**
-   * The revocation list's URL. A registry made from this state keeps it, whatever
-   * `revocationUrl` it is given.
+   * The revocation list's URL. A registry made from this state keeps it: a `revocationUrl`
+   * parameter that differs is refused.
    */
   revocationUrl: string
   /** The suspension list's URL, kept likewise; `undefined` (absent once saved as JSON) when there is none. */
@@ -28,7 +31,11 @@ export interface StatusRegistryState {
   suspended: string
 }
 
-/** Parameters of {@link createStatusRegistry}. */
+/**
+ * Parameters of {@link createStatusRegistry}. With a `state`, `revocationUrl`,
+ * `suspensionUrl` and `length` come from it: each may be left out
+ * ({@link RestoreStatusRegistryParameters}), and one given must equal the state's.
+ */
 export interface CreateStatusRegistryParameters {
   /** The issuer's signer (`keyId` under its `assertionMethod`): it signs the lists. */
   signer: Signer
@@ -38,12 +45,28 @@ export interface CreateStatusRegistryParameters {
   suspensionUrl?: string
   /** Entries per list: a multiple of 8, at least 131 072 (Bitstring Status List v1.0 §2.2). */
   length?: number
-  /** A state saved by `snapshot()`, to continue where the registry stopped. */
+  /**
+   * A state saved by `snapshot()`, to continue where the registry stopped. Its list URLs
+   * and length stand; a parameter given that differs is refused.
+   */
   state?: StatusRegistryState
   /** A uniform random integer below `bound`. Default: from the platform's secure random source. */
   random?: (bound: number) => number
   /** Milliseconds since the epoch, for the issuance time of the lists it publishes. Default `Date.now`. */
   clock?: Clock
+}
+
+/**
+ * Parameters of {@link createStatusRegistry} that restore a saved registry: as
+ * {@link CreateStatusRegistryParameters}, with `state` required and `revocationUrl` taken
+ * from it when left out.
+ */
+export interface RestoreStatusRegistryParameters
+  extends Omit<CreateStatusRegistryParameters, 'revocationUrl' | 'state'> {
+  /** The revocation list's URL; when given, it must be the state's. */
+  revocationUrl?: string
+  /** A state saved by `snapshot()`: its list URLs and length stand. */
+  state: StatusRegistryState
 }
 
 /** A status slot given to one credential. */
@@ -108,7 +131,11 @@ export interface StatusRegistry {
    *   when the registry has no suspension list.
    */
   suspend(index: number): void
-  /** Lifts a suspension. */
+  /**
+   * Lifts a suspension (nothing changes for a credential not suspended).
+   * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for an index never allocated or
+   *   when the registry has no suspension list, as {@link StatusRegistry.suspend} does.
+   */
   reinstate(index: number): void
   /**
    * What the registry holds now for the credential at `index`, published or not.
@@ -169,22 +196,46 @@ function restore(encoded: string, length: number, name: string): Uint8Array {
 
 /**
  * A status registry for one issuer: a revocation list and, optionally, a suspension list of
- * the same length, sharing indexes, so one allocation serves both.
- * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for a bad signer, URL, length or state.
+ * the same length, sharing indexes, so one allocation serves both. A registry restored from
+ * a `state` keeps the state's list URLs and length.
+ * @throws CredentialError `CREDENTIAL_INVALID_ARGUMENT` for a bad signer, URL, length or state,
+ *   and for a `revocationUrl`, `suspensionUrl` or `length` given that differs from the
+ *   state's (the message names the field).
  */
-export function createStatusRegistry(parameters: CreateStatusRegistryParameters): StatusRegistry {
+export function createStatusRegistry(
+  parameters: CreateStatusRegistryParameters | RestoreStatusRegistryParameters,
+): StatusRegistry {
   const { signer, state, clock = systemClock } = parameters
   const { issuer } = issuerOf(signer)
   const random = parameters.random ?? createSecureRandom()
-  const revocationUrl = state?.revocationUrl ?? parameters.revocationUrl
+  if (state !== undefined) {
+    if (state === null || typeof state !== 'object' || state.version !== 1)
+      throw invalid('unknown status registry state version')
+    // The state is what credentials already issued point to: a parameter that disagrees
+    // means another registry's file, or a new registry meant; neither may win silently.
+    for (const field of ['revocationUrl', 'suspensionUrl', 'length'] as const) {
+      const given = parameters[field]
+      const saved = state[field]
+      if (given !== undefined && given !== saved) {
+        throw new CredentialError(
+          CredentialErrorCode.InvalidArgument,
+          `${field} differs from the saved state's`,
+          {
+            details: `given ${JSON.stringify(given)}, saved ${saved === undefined ? 'none' : JSON.stringify(saved)}`,
+            hint: `leave ${field} out to keep the saved one; a registry with other lists is a new registry, without this state`,
+          },
+        )
+      }
+    }
+  }
+  const revocationUrl = state === undefined ? parameters.revocationUrl : state.revocationUrl
   const suspensionUrl = state === undefined ? parameters.suspensionUrl : state.suspensionUrl
   if (typeof revocationUrl !== 'string' || revocationUrl.length === 0)
     throw invalid('revocationUrl is required')
   if (suspensionUrl !== undefined && (typeof suspensionUrl !== 'string' || suspensionUrl === revocationUrl)) {
     throw invalid('suspensionUrl must be another URL than revocationUrl')
   }
-  if (state !== undefined && state.version !== 1) throw invalid('unknown status registry state version')
-  const length = state?.length ?? parameters.length ?? MIN_STATUS_LIST_LENGTH
+  const length = state === undefined ? (parameters.length ?? MIN_STATUS_LIST_LENGTH) : state.length
   if (
     !Number.isSafeInteger(length) ||
     length < MIN_STATUS_LIST_LENGTH ||
@@ -214,6 +265,12 @@ export function createStatusRegistry(parameters: CreateStatusRegistryParameters)
       throw invalid(`status index ${index} was never allocated`)
     }
     return index
+  }
+  // Suspending and reinstating both act on the suspension list: without one, either is a
+  // mistake the caller must hear of (a reinstate that did nothing would look like success).
+  function suspendableIndex(index: number): number {
+    if (suspensionUrl === undefined) throw invalid('this registry has no suspension list')
+    return allocatedIndex(index)
   }
   async function sign(
     purpose: StatusPurpose,
@@ -287,11 +344,10 @@ export function createStatusRegistry(parameters: CreateStatusRegistryParameters)
       setBit(revoked, allocatedIndex(index), true)
     },
     suspend(index) {
-      if (suspensionUrl === undefined) throw invalid('this registry has no suspension list')
-      setBit(suspended, allocatedIndex(index), true)
+      setBit(suspended, suspendableIndex(index), true)
     },
     reinstate(index) {
-      setBit(suspended, allocatedIndex(index), false)
+      setBit(suspended, suspendableIndex(index), false)
     },
     status(index) {
       allocatedIndex(index)

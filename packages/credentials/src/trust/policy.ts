@@ -2,6 +2,7 @@ import { base64urlEncode, utf8 } from '@marque/crypto'
 import { type Clock, singleFlight } from '../cache.js'
 import type { VerifiedCredential } from '../check-credential.js'
 import { CredentialError, CredentialErrorCode } from '../errors.js'
+import { jsonKey } from '../json-equality.js'
 import { compileSchema, type SchemaCheck } from '../json-schema.js'
 import { TRUST_POLICY_SCHEMA } from '../schemas/trust-policy.js'
 import type { FetchStatusList } from '../status/fetch.js'
@@ -30,7 +31,10 @@ export interface CredentialTypeRule {
   allowedFirmwareNames?: string[]
   /** Firmware versions, matched against the version in `swversion` (`[version, scheme]`). */
   allowedFirmwareVersions?: string[]
-  /** Allowed values per claim (JSON equality), for any other claim. */
+  /**
+   * Allowed values per claim, for any other claim; compared by JSON equality (JSON Schema
+   * core §4.2.2): objects by their members in any order, arrays item by item in order.
+   */
   claims?: Record<string, unknown[]>
   /** Oldest acceptable credential, in seconds since issuance. */
   maxAge?: number
@@ -144,10 +148,8 @@ export function compilePolicy(parameters: CompilePolicyParameters): CompiledPoli
       models: rule.allowedModels && new Set(rule.allowedModels.map((m) => base64urlEncode(utf8(m)))),
       firmwareNames: rule.allowedFirmwareNames && new Set(rule.allowedFirmwareNames),
       firmwareVersions: rule.allowedFirmwareVersions && new Set(rule.allowedFirmwareVersions),
-      claims: Object.entries(rule.claims ?? {}).map(([k, v]) => [
-        k,
-        new Set(v.map((x) => JSON.stringify(x))),
-      ]),
+      // JSON equality, as JSON Schema's enum: object members in any order.
+      claims: Object.entries(rule.claims ?? {}).map(([k, v]) => [k, new Set(v.map(jsonKey))]),
       maxAge: rule.maxAge,
       requireStatus: rule.requireStatus ?? false,
     })
@@ -272,7 +274,7 @@ function checkRule(type: string, rule: Rule, credential: VerifiedCredential, now
     }
   }
   for (const [claim, allowed] of rule.claims) {
-    if (!allowed.has(JSON.stringify(claims[claim]) ?? 'undefined')) {
+    if (!allowed.has(jsonKey(claims[claim]))) {
       throw violation(`the trust policy does not allow this value of "${claim}" for ${type}`)
     }
   }
