@@ -285,6 +285,7 @@ describe('marque vc status-list', () => {
       JSON.stringify({ ...file, format: 'other' }),
       JSON.stringify({ ...file, state: { ...file.state, allocated: 'AAAA' } }),
       JSON.stringify({ ...file, state: undefined }),
+      JSON.stringify({ ...file, state: { ...file.state, revocationUrl: undefined } }),
     ]) {
       writeFileSync(path, damaged, { mode: 0o600 })
       const r = await f.cli([

@@ -53,6 +53,16 @@ export function readRegistryInfo(
     throw new CliError(CliErrorCode.BadInput, `${path} is not a marque status registry`)
   }
   const { state } = file
+  if (
+    typeof file.issuer !== 'string' ||
+    typeof state.revocationUrl !== 'string' ||
+    !(state.suspensionUrl === undefined || typeof state.suspensionUrl === 'string')
+  ) {
+    throw new CliError(CliErrorCode.BadInput, `the status registry ${path} is not valid`, {
+      details: 'its issuer or list URLs are missing',
+      hint: 'restore it from a backup',
+    })
+  }
   const allocated = bits(state.allocated, state.length, path)
   const revoked = bits(state.revoked, state.length, path)
   const suspended = bits(state.suspended, state.length, path)
