@@ -85,7 +85,7 @@ export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode
   if (error instanceof MarqueError) {
     const code = error.code
-    if (/_(UNAVAILABLE|CLOSED)$/.test(code) || code === 'HANDSHAKE_TIMEOUT') return ExitCode.Unavailable
+    if (/_(UNAVAILABLE|CLOSED|TIMEOUT)$/.test(code)) return ExitCode.Unavailable
     if (/NOT_FOUND/.test(code)) return ExitCode.NotFound
     if (/^(CREDENTIAL|PRESENTATION|HANDSHAKE)_/.test(code)) return ExitCode.Refused
     return ExitCode.DataError

@@ -17,19 +17,26 @@ beforeEach(() => {
 })
 afterEach(() => tmp.remove())
 
-async function startServe(args: string[]) {
+/** Runs `marque serve` on a free port until stopped; resolves once its result line is out. */
+async function runServe(args: string[], json = true) {
   const stop = new AbortController()
   let out = ''
-  const done = main(['--json', 'serve', '--port', '0', ...args], {
+  let err = ''
+  const done = main([...(json ? ['--json'] : []), 'serve', '--port', '0', ...args], {
     stdout: { write: (s: string) => (out += s) },
-    stderr: { write: () => true },
+    stderr: { write: (s: string) => (err += s) },
     env,
     cwd: tmp.dir,
     signal: stop.signal,
   })
-  for (let i = 0; i < 200 && !out.includes('"url"'); i++) await new Promise((r) => setTimeout(r, 10))
+  for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 10))
+  return { out, err: () => err, stop: () => stop.abort(), done }
+}
+
+async function startServe(args: string[]) {
+  const { out, stop, done } = await runServe(args)
   const { url } = JSON.parse(out) as { url: string }
-  return { url, stop: () => stop.abort(), done }
+  return { url, stop, done }
 }
 
 describe('marque serve', () => {
@@ -67,23 +74,13 @@ describe('marque serve', () => {
   })
 
   it('says where it listens on stdout in human mode, as the url in JSON mode', async () => {
-    const stop = new AbortController()
-    let out = ''
-    let err = ''
-    const done = main(['serve', '--port', '0'], {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      env,
-      cwd: tmp.dir,
-      signal: stop.signal,
-    })
-    for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 10))
+    const { out, err, stop, done } = await runServe([], false)
     expect(out).toMatch(
       /^resolving at http:\/\/127\.0\.0\.1:\d+\/1\.0\/identifiers\/\{did\} \(ledger .*ledger\.db\)\n$/,
     )
-    stop.abort()
+    stop()
     expect(await done).toBe(ExitCode.Ok)
-    expect(err).toContain('stopping: finishing requests in flight')
+    expect(err()).toContain('stopping: finishing requests in flight')
   })
 
   it('accepts submissions only with the API key and only did:marque operations', async () => {

@@ -114,12 +114,41 @@ export function transportClosed(details: string, cause?: unknown): HandshakeErro
 }
 
 /**
- * The error of a connection to a gateway that did not open within `timeoutMs`: reaching the
- * gateway is a step too, bounded like the others rather than by the platform's own timeout.
+ * Opens a connection to a gateway within `timeoutMs`: reaching the gateway is a step too,
+ * bounded like the others rather than by the platform's own timeout. `start` wires the
+ * platform's events to `opened` (with the transport) and `failed` (with the cause); on time
+ * out the connection is `abort`ed.
+ * @throws HandshakeError `HANDSHAKE_TRANSPORT_CLOSED` when it fails, `HANDSHAKE_TIMEOUT`.
  */
-export function connectTimedOut(timeoutMs: number): HandshakeError {
-  return new HandshakeError(HandshakeErrorCode.Timeout, 'the gateway did not answer in time', {
-    details: `no connection after ${timeoutMs} ms`,
-    hint: 'check the address; a firewall may be dropping the connection',
+export function openWithin(
+  timeoutMs: number,
+  abort: () => void,
+  start: (opened: (transport: FrameTransport) => void, failed: (cause?: unknown) => void) => void,
+): Promise<FrameTransport> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new HandshakeError(HandshakeErrorCode.Timeout, 'the gateway did not answer in time', {
+          details: `no connection after ${timeoutMs} ms`,
+          hint: 'check the address; a firewall may be dropping the connection',
+        }),
+      )
+      abort()
+    }, timeoutMs)
+    start(
+      (transport) => {
+        clearTimeout(timer)
+        resolve(transport)
+      },
+      (cause) => {
+        clearTimeout(timer)
+        reject(
+          new HandshakeError(HandshakeErrorCode.TransportClosed, 'the gateway could not be reached', {
+            hint: 'check the address and that the gateway is listening',
+            ...(cause === undefined ? {} : { cause }),
+          }),
+        )
+      },
+    )
   })
 }

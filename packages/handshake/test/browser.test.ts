@@ -68,6 +68,19 @@ afterAll(async () => {
   await new Promise((r) => http?.close(r))
 })
 
+/** A page with the device bundle loaded and its entry points (`runDevice`, `runUnanswered`) ready. */
+async function openPage() {
+  const page = await browser.newPage()
+  const { port } = http.address() as AddressInfo
+  await page.goto(`http://127.0.0.1:${port}/`)
+  await page.waitForFunction(
+    () =>
+      typeof (globalThis as { runDevice?: unknown }).runDevice === 'function' &&
+      typeof (globalThis as { runUnanswered?: unknown }).runUnanswered === 'function',
+  )
+  return page
+}
+
 describe('device side in Chromium', () => {
   it('bundles for the browser from the device entry without any Node.js built-in', () => {
     expect(inputs.some((i) => i.endsWith('src/browser/device.ts'))).toBe(true)
@@ -76,13 +89,8 @@ describe('device side in Chromium', () => {
   })
 
   it('completes a handshake from a page over WebSocket and round-trips a message', async () => {
-    const page = await browser.newPage()
+    const page = await openPage()
     try {
-      const { port } = http.address() as AddressInfo
-      await page.goto(`http://127.0.0.1:${port}/`)
-      await page.waitForFunction(
-        () => typeof (globalThis as { runDevice?: unknown }).runDevice === 'function',
-      )
       const gatewayDid = (await party(2)).did
       const seed = toHex(new Uint8Array(32).fill(7))
       const result = await page.evaluate(
@@ -114,13 +122,8 @@ describe('device side in Chromium', () => {
       socket.resume()
     })
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
-    const page = await browser.newPage()
+    const page = await openPage()
     try {
-      const { port } = http.address() as AddressInfo
-      await page.goto(`http://127.0.0.1:${port}/`)
-      await page.waitForFunction(
-        () => typeof (globalThis as { runUnanswered?: unknown }).runUnanswered === 'function',
-      )
       const code = await page.evaluate(
         ([url]) =>
           (

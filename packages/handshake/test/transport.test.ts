@@ -134,29 +134,29 @@ describe('gateway', () => {
     for (const s of sockets) s.destroy()
   })
 
-  it('refuses an oversized length prefix before allocating it', async () => {
+  /** Writes raw bytes to a TCP gateway and returns the one failure it reports. */
+  async function failureOf(bytes: Uint8Array) {
     const { gateway, failures } = await setup('tcp')
     const socket = netConnect({ host: '127.0.0.1', port: gateway.port })
     socket.on('error', () => {}) // the gateway resets the connection
     await new Promise((r) => socket.once('connect', r))
-    socket.write(Uint8Array.of(0x7f, 0xff, 0xff, 0xff))
+    socket.write(bytes)
     await expect.poll(() => failures.length).toBe(1)
-    expect(failures[0]?.error.code).toBe(HandshakeErrorCode.MessageTooLarge)
     socket.destroy()
+    return failures[0]?.error
+  }
+
+  it('refuses an oversized length prefix before allocating it', async () => {
+    expect((await failureOf(Uint8Array.of(0x7f, 0xff, 0xff, 0xff)))?.code).toBe(
+      HandshakeErrorCode.MessageTooLarge,
+    )
   })
 
   it('refuses an empty frame as malformed', async () => {
-    const { gateway, failures } = await setup('tcp')
-    const socket = netConnect({ host: '127.0.0.1', port: gateway.port })
-    socket.on('error', () => {}) // the gateway resets the connection
-    await new Promise((r) => socket.once('connect', r))
-    socket.write(Uint8Array.of(0, 0, 0, 0))
-    await expect.poll(() => failures.length).toBe(1)
-    expect(failures[0]?.error).toMatchObject({
+    expect(await failureOf(Uint8Array.of(0, 0, 0, 0))).toMatchObject({
       code: HandshakeErrorCode.Malformed,
       message: 'the peer announced an empty frame',
     })
-    socket.destroy()
   })
 
   it('reports a device that cannot reach the gateway', async () => {

@@ -1,20 +1,19 @@
 import { createVerifier } from '@marque/credentials'
 import { encodeMultikey, type Signer, withKeyId } from '@marque/crypto'
-import { HandshakeErrorCode, isHandshakeError, verifyCredentialsWith } from '@marque/handshake'
+import { isHandshakeError, verifyCredentialsWith } from '@marque/handshake'
 import { connect, listen } from '@marque/handshake/gateway'
 import type { Ledger } from '@marque/ledger'
 import type { Command } from 'commander'
 import type { Resolvable } from 'did-resolver'
 import type { Context } from '../context.js'
-import { CliError, CliErrorCode } from '../errors.js'
+import { CliError, CliErrorCode, exitCodeOf } from '../errors.js'
+import { ExitCode } from '../exit.js'
 import { readTextFile } from '../files.js'
 import { loadSigner } from '../keys.js'
 import { didResolverFor, withLedgers } from '../ledger.js'
 import { collect, untilStopped } from '../options.js'
 
 type Run = (action: (ctx: Context) => Promise<void>) => Promise<void>
-
-const UNREACHED = new Set<string>([HandshakeErrorCode.TransportClosed, HandshakeErrorCode.Timeout])
 
 interface IdentityOptions {
   did: string
@@ -61,6 +60,20 @@ async function identityFor(
   }
   const credentials = opts.credential.map((f) => readTextFile(ctx.path(f)).trim())
   return { did: opts.did, signer: withKeyId(signer, method.id), credentials }
+}
+
+/** Where `connect` reaches the gateway: `--url`, else `--host`/`--port` over `--transport`. */
+function gatewayAddress(opts: {
+  url?: string
+  host: string
+  port: string
+  transport: 'tcp' | 'websocket'
+}): { url: string } | { host: string; port: number } {
+  if (opts.url !== undefined) return { url: opts.url }
+  const port = Number(opts.port)
+  if (opts.transport === 'tcp') return { host: opts.host, port }
+  // An IPv6 address is bracketed in a URL (RFC 3986 §3.2.2).
+  return { url: `ws://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}` }
 }
 
 function policyFor(resolver: Resolvable, opts: IdentityOptions) {
@@ -177,20 +190,14 @@ export function registerHandshake(program: Command, run: Run): void {
             let connection: Awaited<ReturnType<typeof connect>>
             try {
               connection = await connect({
-                ...(opts.url !== undefined
-                  ? { url: opts.url }
-                  : opts.transport === 'websocket'
-                    ? {
-                        url: `ws://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${Number(opts.port)}`,
-                      }
-                    : { host: opts.host, port: Number(opts.port) }),
+                ...gatewayAddress(opts),
                 identity,
                 policy: policyFor(resolver, opts),
                 ...(opts.expect === undefined ? {} : { expectedPeer: opts.expect }),
               })
             } catch (error) {
-              // Not reaching the gateway is not a refusal: exit 69, as for any service.
-              if (isHandshakeError(error) && !UNREACHED.has(error.code)) {
+              // A refusal says so; not reaching the gateway (exit 69, as for any service) does not.
+              if (isHandshakeError(error) && exitCodeOf(error) === ExitCode.Refused) {
                 throw new CliError(CliErrorCode.Refused, `the handshake failed: ${error.code}`, {
                   details: error.message,
                   hint:

@@ -4,7 +4,7 @@ import { type Connection, runInitiator } from '../driver.js'
 import { HandshakeError, HandshakeErrorCode } from '../errors.js'
 import { createInitiator } from '../initiator.js'
 import type { HandshakeParameters } from '../options.js'
-import { connectTimedOut, FrameQueue, type FrameTransport, transportClosed } from '../transport.js'
+import { FrameQueue, type FrameTransport, openWithin, transportClosed } from '../transport.js'
 
 /** Parameters of {@link connect}: the handshake's, and the gateway's URL. */
 export interface ConnectParameters extends HandshakeParameters {
@@ -83,37 +83,28 @@ export function frameBrowserWebSocket(socket: WebSocket, maxFrameLength: number)
 }
 
 function openWebSocket(url: string, maxFrameLength: number, timeoutMs: number): Promise<FrameTransport> {
-  return new Promise((resolve, reject) => {
-    let socket: WebSocket
-    try {
-      socket = new WebSocket(url)
-    } catch (cause) {
-      reject(
-        new HandshakeError(HandshakeErrorCode.InvalidArgument, 'url is not a valid WebSocket URL', { cause }),
-      )
-      return
-    }
-    const timer = setTimeout(() => {
-      reject(connectTimedOut(timeoutMs))
-      socket.close()
-    }, timeoutMs)
-    const onError = () => {
-      clearTimeout(timer)
-      reject(
-        new HandshakeError(HandshakeErrorCode.TransportClosed, 'the gateway could not be reached', {
-          hint: 'check the URL',
-        }),
-      )
-    }
-    socket.addEventListener('error', onError, { once: true })
-    socket.addEventListener(
-      'open',
-      () => {
-        clearTimeout(timer)
-        socket.removeEventListener('error', onError)
-        resolve(frameBrowserWebSocket(socket, maxFrameLength))
-      },
-      { once: true },
+  let socket: WebSocket
+  try {
+    socket = new WebSocket(url)
+  } catch (cause) {
+    return Promise.reject(
+      new HandshakeError(HandshakeErrorCode.InvalidArgument, 'url is not a valid WebSocket URL', { cause }),
     )
-  })
+  }
+  return openWithin(
+    timeoutMs,
+    () => socket.close(),
+    (opened, failed) => {
+      const onError = () => failed()
+      socket.addEventListener('error', onError, { once: true })
+      socket.addEventListener(
+        'open',
+        () => {
+          socket.removeEventListener('error', onError)
+          opened(frameBrowserWebSocket(socket, maxFrameLength))
+        },
+        { once: true },
+      )
+    },
+  )
 }

@@ -6,7 +6,7 @@ import { type Connection, runInitiator } from '../driver.js'
 import { HandshakeError, HandshakeErrorCode } from '../errors.js'
 import { createInitiator } from '../initiator.js'
 import type { HandshakeParameters } from '../options.js'
-import { connectTimedOut, type FrameTransport } from '../transport.js'
+import { type FrameTransport, openWithin } from '../transport.js'
 import { frameStream } from './stream.js'
 import { frameWebSocket } from './websocket.js'
 
@@ -54,47 +54,32 @@ function openTcp(
       'port must be given (or url for a WebSocket)',
     )
   }
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: parameters.host ?? '127.0.0.1', port: parameters.port as number })
-    socket.setNoDelay(true)
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(connectTimedOut(timeoutMs))
-    }, timeoutMs)
-    socket.once('error', (cause) => {
-      clearTimeout(timer)
-      reject(unreachable(cause))
-    })
-    socket.once('connect', () => {
-      clearTimeout(timer)
-      socket.removeAllListeners('error')
-      resolve(frameStream(socket, { maxFrameLength }))
-    })
-  })
+  const socket = netConnect({ host: parameters.host ?? '127.0.0.1', port: parameters.port as number })
+  socket.setNoDelay(true)
+  return openWithin(
+    timeoutMs,
+    () => socket.destroy(),
+    (opened, failed) => {
+      socket.once('error', failed)
+      socket.once('connect', () => {
+        socket.removeAllListeners('error')
+        opened(frameStream(socket, { maxFrameLength }))
+      })
+    },
+  )
 }
 
 function openWebSocket(url: string, maxFrameLength: number, timeoutMs: number): Promise<FrameTransport> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { maxPayload: maxFrameLength })
-    const timer = setTimeout(() => {
-      reject(connectTimedOut(timeoutMs))
-      socket.terminate()
-    }, timeoutMs)
-    socket.once('error', (cause) => {
-      clearTimeout(timer)
-      reject(unreachable(cause))
-    })
-    socket.once('open', () => {
-      clearTimeout(timer)
-      socket.removeAllListeners('error')
-      resolve(frameWebSocket(socket))
-    })
-  })
-}
-
-function unreachable(cause: unknown): HandshakeError {
-  return new HandshakeError(HandshakeErrorCode.TransportClosed, 'the gateway could not be reached', {
-    hint: 'check the address and that the gateway is listening',
-    cause,
-  })
+  const socket = new WebSocket(url, { maxPayload: maxFrameLength })
+  return openWithin(
+    timeoutMs,
+    () => socket.terminate(),
+    (opened, failed) => {
+      socket.once('error', failed)
+      socket.once('open', () => {
+        socket.removeAllListeners('error')
+        opened(frameWebSocket(socket))
+      })
+    },
+  )
 }
